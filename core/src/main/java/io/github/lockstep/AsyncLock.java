@@ -1,0 +1,138 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A fair mutual-exclusion lock whose waiters hold no thread: asyncio's {@code Lock} as Java
+ * futures. {@link #acquire()} returns a future that completes once the caller holds the lock;
+ * {@link #release()} hands the lock straight to the longest waiting caller, so nobody can take it
+ * past a queued waiter and a granted waiter never finds it taken again.
+ *
+ * <p>Like asyncio's lock, and unlike {@link java.util.concurrent.locks.ReentrantLock}, the lock
+ * has no owner: it is not reentrant, and any code may release it. The usual form is
+ * {@link #withLock}, which releases exactly once whatever the action does:
+ *
+ * <pre>{@code
+ * AsyncLock lock = AsyncLock.create("inventory");
+ *
+ * CompletableFuture<Order> order = lock.withLock(() -> repository.reserveAsync(item));
+ *
+ * // or by hand
+ * lock.acquire().thenCompose(held -> {
+ *     try {
+ *         return repository.reserveAsync(item);
+ *     } finally {
+ *         lock.release();   // or release when the stage completes; see withLock
+ *     }
+ * });
+ * }</pre>
+ *
+ * <h2>How a wait ends</h2>
+ * A future returned by {@code acquire} completes:
+ * <ul>
+ * <li>normally, once the lock has been handed to the caller (at once if it was free and nobody was
+ * queued);</li>
+ * <li>with {@link java.util.concurrent.CancellationException} if {@code cancel} reached it while it
+ * was still queued: {@code cancel} then returns {@code true} and the caller's place is gone. If the
+ * hand-off won the race, {@code cancel} returns {@code false} and the caller holds the lock;</li>
+ * <li>with {@link AcquireTimeoutException} when a timed {@link #acquire(Duration)}, or
+ * {@code orTimeout} on the returned future, ran out first (same rule: either never granted or
+ * granted, never both);</li>
+ * <li>blocking callers only: {@code join()} and {@code get()} on a queued future respond to
+ * interruption by giving up the place in the queue and restoring the interrupt flag.</li>
+ * </ul>
+ * A future that completes normally must be matched by exactly one {@link #release()}.
+ *
+ * <h2>Threads</h2>
+ * No method blocks. A continuation attached to a queued future runs on the thread that granted
+ * it: the one calling {@code release()}, or the canceller, or Lockstep's timeout thread. A
+ * release called from inside such a continuation is queued and run by the outermost one, so a
+ * chain of any length of continuations that release does not grow the stack. Continuations never
+ * run while Lockstep holds an internal lock. A blocking {@code join()} inside a continuation that
+ * Lockstep is running is refused with {@link IllegalStateException}: it would wait for a hand-off
+ * queued behind itself.
+ *
+ * <p>Memory consistency effects: actions in a thread before a {@code release()}
+ * <i>happen-before</i> actions after the acquisition it grants, including the continuations of
+ * the granted future.
+ */
+public interface AsyncLock {
+
+	/**
+	 * Creates a fair in-memory lock with a generated name.
+	 * @return a new unlocked lock
+	 */
+	static AsyncLock create() {
+		return new InMemoryLock(Names.anonymous("lock"));
+	}
+
+	/**
+	 * Creates a fair in-memory lock.
+	 * @param name the name used in errors and metrics
+	 * @return a new unlocked lock
+	 */
+	static AsyncLock create(String name) {
+		return new InMemoryLock(Names.check(name));
+	}
+
+	/**
+	 * Returns the name used in errors and metrics.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Acquires the lock, waiting without a thread behind any earlier caller.
+	 * @return a future that completes once the lock is held by the caller
+	 */
+	CompletableFuture<Void> acquire();
+
+	/**
+	 * Acquires the lock, giving up after the timeout.
+	 * @param timeout how long to wait; zero or negative means do not wait
+	 * @return a future that completes once the lock is held, or fails with
+	 * {@link AcquireTimeoutException}
+	 */
+	CompletableFuture<Void> acquire(Duration timeout);
+
+	/**
+	 * Acquires the lock only if it is free and nobody is queued.
+	 * @return whether the lock is now held by the caller
+	 */
+	boolean tryAcquire();
+
+	/**
+	 * Releases the lock, handing it to the longest waiting caller if there is one.
+	 * @throws IllegalStateException if the lock is not held ({@code "Lock is not acquired."})
+	 */
+	void release();
+
+	/**
+	 * Returns whether the lock is held, including by a waiter it has just been handed to.
+	 * @return whether the lock is held
+	 */
+	boolean isLocked();
+
+	/**
+	 * Returns the number of callers waiting, an estimate while other threads change it.
+	 * @return the number of queued waiters
+	 */
+	int queueLength();
+
+	/**
+	 * Runs an asynchronous action holding the lock, and releases it exactly once when the action's
+	 * stage completes, fails or the action throws. Cancelling the returned future while waiting
+	 * gives up the place in the queue; once the action runs, cancellation is passed to the
+	 * action's stage and the lock is released when that stage ends.
+	 * @param <T> the action's result type
+	 * @param action the action, called once the lock is held
+	 * @return the action's result
+	 */
+	default <T> CompletableFuture<T> withLock(Supplier<? extends CompletionStage<T>> action) {
+		return Guard.run(acquire(), this::release, action);
+	}
+
+}

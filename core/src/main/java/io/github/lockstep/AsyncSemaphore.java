@@ -1,0 +1,154 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A fair counting semaphore whose waiters hold no thread: asyncio's {@code Semaphore} and
+ * {@code BoundedSemaphore} as Java futures. A released permit is handed straight to the longest
+ * waiting caller, so no caller can take a permit past a queued one.
+ *
+ * <pre>{@code
+ * AsyncSemaphore pool = AsyncSemaphore.bounded("payment-api", 5);
+ *
+ * CompletableFuture<Receipt> receipt = pool.withPermit(() -> client.chargeAsync(card));
+ * }</pre>
+ *
+ * <p>A plain semaphore may be released more often than it was acquired, which adds permits; a
+ * {@linkplain #bounded bounded} one refuses a release that would take it above its initial
+ * number with {@link IllegalStateException} ({@code "BoundedSemaphore released too many
+ * times"}).
+ *
+ * <h2>How a wait ends</h2>
+ * A future returned by {@code acquire} completes normally once a permit is the caller's; with
+ * {@link java.util.concurrent.CancellationException} if cancelled while queued (if the hand-off
+ * won the race, {@code cancel} returns {@code false} and the caller holds the permit); with
+ * {@link AcquireTimeoutException} when a timed wait or {@code orTimeout} ran out first. A
+ * blocking {@code join()} or {@code get()} gives up the place when interrupted. Every normal
+ * completion must be matched by one {@link #release()}.
+ *
+ * <h2>Threads</h2>
+ * As for {@link AsyncLock}: no method blocks, continuations run on the thread that grants the
+ * permit, nested releases are trampolined, and a blocking {@code join()} inside a Lockstep
+ * continuation is refused.
+ *
+ * <p>Memory consistency effects: actions in a thread before a {@code release()}
+ * <i>happen-before</i> actions after the acquisition it grants.
+ */
+public interface AsyncSemaphore {
+
+	/**
+	 * Creates a fair in-memory semaphore with a generated name.
+	 * @param permits the initial number of permits, zero or more
+	 * @return a new semaphore
+	 * @throws IllegalArgumentException if {@code permits} is negative
+	 */
+	static AsyncSemaphore create(int permits) {
+		return new InMemorySemaphore(Names.anonymous("semaphore"), permits, false);
+	}
+
+	/**
+	 * Creates a fair in-memory semaphore.
+	 * @param name the name used in errors and metrics
+	 * @param permits the initial number of permits, zero or more
+	 * @return a new semaphore
+	 * @throws IllegalArgumentException if {@code permits} is negative
+	 */
+	static AsyncSemaphore create(String name, int permits) {
+		return new InMemorySemaphore(Names.check(name), permits, false);
+	}
+
+	/**
+	 * Creates a fair in-memory semaphore that refuses to be released above {@code permits}.
+	 * @param permits the initial and maximum number of permits, zero or more
+	 * @return a new bounded semaphore
+	 * @throws IllegalArgumentException if {@code permits} is negative
+	 */
+	static AsyncSemaphore bounded(int permits) {
+		return new InMemorySemaphore(Names.anonymous("semaphore"), permits, true);
+	}
+
+	/**
+	 * Creates a fair in-memory semaphore that refuses to be released above {@code permits}.
+	 * @param name the name used in errors and metrics
+	 * @param permits the initial and maximum number of permits, zero or more
+	 * @return a new bounded semaphore
+	 * @throws IllegalArgumentException if {@code permits} is negative
+	 */
+	static AsyncSemaphore bounded(String name, int permits) {
+		return new InMemorySemaphore(Names.check(name), permits, true);
+	}
+
+	/**
+	 * Returns the name used in errors and metrics.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Acquires a permit, waiting without a thread behind any earlier caller.
+	 * @return a future that completes once a permit is the caller's
+	 */
+	CompletableFuture<Void> acquire();
+
+	/**
+	 * Acquires a permit, giving up after the timeout.
+	 * @param timeout how long to wait; zero or negative means do not wait
+	 * @return a future that completes once a permit is the caller's, or fails with
+	 * {@link AcquireTimeoutException}
+	 */
+	CompletableFuture<Void> acquire(Duration timeout);
+
+	/**
+	 * Acquires a permit only if one is free and nobody is queued.
+	 * @return whether a permit is now the caller's
+	 */
+	boolean tryAcquire();
+
+	/**
+	 * Returns a permit, handing it to the longest waiting caller if there is one.
+	 * @throws IllegalStateException if the semaphore is bounded and already has all its permits
+	 */
+	void release();
+
+	/**
+	 * Returns whether an {@code acquire()} would have to wait: no permit is free, or a caller is
+	 * queued.
+	 * @return whether the semaphore cannot be acquired at once
+	 */
+	boolean isLocked();
+
+	/**
+	 * Returns the number of free permits, an estimate while other threads change it.
+	 * @return the number of free permits
+	 */
+	int availablePermits();
+
+	/**
+	 * Returns whether the semaphore refuses releases above its initial number of permits.
+	 * @return whether it is bounded
+	 */
+	boolean isBounded();
+
+	/**
+	 * Returns the number of callers waiting, an estimate while other threads change it.
+	 * @return the number of queued waiters
+	 */
+	int queueLength();
+
+	/**
+	 * Runs an asynchronous action holding a permit, and releases it exactly once when the
+	 * action's stage completes, fails or the action throws. Cancelling the returned future while
+	 * waiting gives up the place in the queue; once the action runs, cancellation is passed to the
+	 * action's stage and the permit returns when that stage ends.
+	 * @param <T> the action's result type
+	 * @param action the action, called once a permit is held
+	 * @return the action's result
+	 */
+	default <T> CompletableFuture<T> withPermit(Supplier<? extends CompletionStage<T>> action) {
+		return Guard.run(acquire(), this::release, action);
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** {@link AsyncEvent} as a flag and a queue of waiters. */
+final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
+
+	private final String name;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final WaitQueue queue = new WaitQueue();
+
+	private volatile boolean set;
+
+	InMemoryEvent(String name) {
+		this.name = name;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public String kind() {
+		return "Event";
+	}
+
+	@Override
+	public void set() {
+		if (this.set) {
+			return;
+		}
+		List<Waiter<?>> woken;
+		this.lock.lock();
+		try {
+			if (this.set) {
+				return;
+			}
+			this.set = true;
+			woken = new ArrayList<>(this.queue.size());
+			for (Waiter<?> waiter = this.queue.poll(); waiter != null; waiter = this.queue.poll()) {
+				waiter.grant(null);
+				woken.add(waiter);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Waiter<?> waiter : woken) {
+			Trampoline.run(waiter::settle);
+		}
+	}
+
+	@Override
+	public void clear() {
+		this.set = false;
+	}
+
+	@Override
+	public boolean isSet() {
+		return this.set;
+	}
+
+	@Override
+	public CompletableFuture<Void> await() {
+		if (this.set) {
+			return Settled.ACQUIRED;
+		}
+		return enqueue(new Waiter<>(this));
+	}
+
+	@Override
+	public CompletableFuture<Void> await(Duration timeout) {
+		long nanos = Timeouts.toNanos(timeout);
+		if (this.set) {
+			return Settled.ACQUIRED;
+		}
+		if (nanos <= 0) {
+			return CompletableFuture.failedFuture(new AcquireTimeoutException(kind(), this.name, timeout));
+		}
+		Waiter<Void> waiter = new Waiter<>(this);
+		CompletableFuture<Void> result = enqueue(waiter);
+		if (result == waiter) {
+			waiter.startTimer(timeout, nanos);
+		}
+		return result;
+	}
+
+	private CompletableFuture<Void> enqueue(Waiter<Void> waiter) {
+		this.lock.lock();
+		try {
+			if (this.set) {
+				return Settled.ACQUIRED;
+			}
+			this.queue.add(waiter);
+			return waiter;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean withdraw(Waiter<?> waiter) {
+		this.lock.lock();
+		try {
+			return this.queue.remove(waiter);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public int queueLength() {
+		this.lock.lock();
+		try {
+			return this.queue.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Event '" + this.name + "' [" + (this.set ? "set" : "unset") + "]";
+	}
+
+}

@@ -1,0 +1,55 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link AsyncLock} over a {@link PermitSync} of one permit. */
+final class InMemoryLock implements AsyncLock {
+
+	private final PermitSync sync;
+
+	InMemoryLock(String name) {
+		this.sync = new PermitSync("Lock", name, 1, 1, "Lock is not acquired.");
+	}
+
+	@Override
+	public String name() {
+		return this.sync.name();
+	}
+
+	@Override
+	public CompletableFuture<Void> acquire() {
+		return this.sync.acquire();
+	}
+
+	@Override
+	public CompletableFuture<Void> acquire(Duration timeout) {
+		return this.sync.acquire(timeout);
+	}
+
+	@Override
+	public boolean tryAcquire() {
+		return this.sync.tryAcquire();
+	}
+
+	@Override
+	public void release() {
+		this.sync.release();
+	}
+
+	@Override
+	public boolean isLocked() {
+		return this.sync.isExhausted();
+	}
+
+	@Override
+	public int queueLength() {
+		return this.sync.queueLength();
+	}
+
+	@Override
+	public String toString() {
+		return this.sync.toString();
+	}
+
+}

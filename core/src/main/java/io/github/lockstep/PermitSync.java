@@ -1,0 +1,205 @@
+package io.github.lockstep;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The fair, cancellable permit counter behind {@link AsyncLock} and {@link AsyncSemaphore}.
+ *
+ * <p>Implementation notes. One atomic {@code state} decides acquire-or-wait, as in
+ * kotlinx.coroutines' semaphore: a positive value is the number of free permits (and then nobody
+ * waits), zero means no permit and no waiter, a negative value is minus the number of queued
+ * waiters (and then no permit is free). Because free permits and waiters never coexist, a
+ * newcomer can take a permit with one CAS exactly when nobody is queued, which is what makes the
+ * semaphore fair without a lock on the uncontended path; and a release that finds waiters hands
+ * its permit straight to the first of them instead of adding it back.
+ *
+ * <p>The fast paths only move {@code state} within {@code >= 0} (acquire {@code s > 0 → s-1},
+ * release {@code s >= 0 → s+1}). Every move into or within the negative range happens holding
+ * {@code lock}, together with the matching change of {@code queue}: an acquirer that must wait
+ * turns {@code s <= 0} into {@code s-1} and queues itself, a release or a withdrawal takes one
+ * waiter out and adds one back. So while {@code state < 0}, {@code -state == queue.size()}.
+ */
+final class PermitSync implements Waiter.Owner {
+
+	private static final VarHandle STATE;
+
+	static {
+		try {
+			STATE = MethodHandles.lookup().findVarHandle(PermitSync.class, "state", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final String kind;
+
+	private final String name;
+
+	/** The most permits a release may leave free; {@link Integer#MAX_VALUE} when unbounded. */
+	private final int bound;
+
+	private final String overReleaseMessage;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final WaitQueue queue = new WaitQueue();
+
+	@SuppressWarnings("unused") // accessed through STATE
+	private volatile int state;
+
+	PermitSync(String kind, String name, int permits, int bound, String overReleaseMessage) {
+		this.kind = kind;
+		this.name = name;
+		this.bound = bound;
+		this.overReleaseMessage = overReleaseMessage;
+		this.state = permits;
+	}
+
+	@Override
+	public String kind() {
+		return this.kind;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	boolean tryAcquire() {
+		for (;;) {
+			int s = this.state;
+			if (s <= 0) {
+				return false;
+			}
+			if (STATE.compareAndSet(this, s, s - 1)) {
+				return true;
+			}
+		}
+	}
+
+	CompletableFuture<Void> acquire() {
+		if (tryAcquire()) {
+			return Settled.ACQUIRED;
+		}
+		return enqueue(new Waiter<>(this));
+	}
+
+	CompletableFuture<Void> acquire(Duration timeout) {
+		long nanos = Timeouts.toNanos(timeout);
+		if (tryAcquire()) {
+			return Settled.ACQUIRED;
+		}
+		if (nanos <= 0) {
+			return CompletableFuture.failedFuture(new AcquireTimeoutException(this.kind, this.name, timeout));
+		}
+		Waiter<Void> waiter = new Waiter<>(this);
+		CompletableFuture<Void> result = enqueue(waiter);
+		if (result == waiter) {
+			waiter.startTimer(timeout, nanos);
+		}
+		return result;
+	}
+
+	private CompletableFuture<Void> enqueue(Waiter<Void> waiter) {
+		this.lock.lock();
+		try {
+			for (;;) {
+				int s = this.state;
+				if (s > 0) {
+					if (STATE.compareAndSet(this, s, s - 1)) {
+						return Settled.ACQUIRED;
+					}
+				}
+				else if (STATE.compareAndSet(this, s, s - 1)) {
+					this.queue.add(waiter);
+					return waiter;
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void release() {
+		for (;;) {
+			int s = this.state;
+			if (s >= 0) {
+				if (s >= this.bound) {
+					throw new IllegalStateException(this.kind + " '" + this.name + "': " + this.overReleaseMessage);
+				}
+				if (STATE.compareAndSet(this, s, s + 1)) {
+					return;
+				}
+			}
+			else {
+				Waiter<?> next = takeFirstWaiter();
+				if (next != null) {
+					Trampoline.run(next::settle);
+					return;
+				}
+				// every waiter withdrew meanwhile: add the permit back instead
+			}
+		}
+	}
+
+	/** Takes the first waiter out and grants it the released permit, or returns null if none. */
+	private Waiter<?> takeFirstWaiter() {
+		this.lock.lock();
+		try {
+			int s = this.state;
+			if (s >= 0) {
+				return null;
+			}
+			Waiter<?> first = this.queue.poll();
+			first.grant(null);
+			this.state = s + 1;
+			return first;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean withdraw(Waiter<?> waiter) {
+		this.lock.lock();
+		try {
+			if (!this.queue.remove(waiter)) {
+				return false;
+			}
+			this.state = this.state + 1;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Free permits; zero while anyone waits. */
+	int availablePermits() {
+		return Math.max(this.state, 0);
+	}
+
+	int queueLength() {
+		return Math.max(-this.state, 0);
+	}
+
+	/** No free permit, or waiters queued: an acquire would wait. */
+	boolean isExhausted() {
+		return this.state <= 0;
+	}
+
+	@Override
+	public String toString() {
+		int s = this.state;
+		return this.kind + " '" + this.name + "' [" + ((s > 0) ? "permits:" + s : "locked")
+				+ ((s < 0) ? ", waiters:" + (-s) : "") + "]";
+	}
+
+}
