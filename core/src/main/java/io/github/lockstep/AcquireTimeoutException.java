@@ -26,8 +26,8 @@ public class AcquireTimeoutException extends LockstepException {
 	 * the caller used {@link java.util.concurrent.CompletableFuture#orTimeout})
 	 */
 	public AcquireTimeoutException(String kind, String primitiveName, Duration timeout) {
-		super(primitiveName, kind + " '" + primitiveName + "': timed out"
-				+ ((timeout != null) ? " after " + format(timeout) : "") + " waiting to be acquired");
+		super(primitiveName, kind + " '" + primitiveName + "': wait timed out"
+				+ ((timeout != null) ? " after " + format(timeout) : ""));
 		this.timeout = timeout;
 	}
 

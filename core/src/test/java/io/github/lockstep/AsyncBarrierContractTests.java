@@ -1,0 +1,127 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The contract of {@link AsyncBarrier} (SPEC §2), run against each implementation by a subclass.
+ */
+abstract class AsyncBarrierContractTests {
+
+	protected abstract AsyncBarrier createBarrier(String name, int parties);
+
+	@Test
+	void tripsWhenTheLastPartyArrivesWithIndicesInArrivalOrder() {
+		AsyncBarrier barrier = createBarrier("batch", 3);
+		CompletableFuture<Integer> first = barrier.await();
+		CompletableFuture<Integer> second = barrier.await();
+		assertThat(barrier.numberWaiting()).isEqualTo(2);
+		assertThat(first).isNotDone();
+		CompletableFuture<Integer> last = barrier.await();
+		assertThat(first).isCompletedWithValue(0);
+		assertThat(second).isCompletedWithValue(1);
+		assertThat(last).isCompletedWithValue(2);
+		assertThat(barrier.numberWaiting()).isZero();
+	}
+
+	@Test
+	void isCyclic() {
+		AsyncBarrier barrier = createBarrier("batch", 2);
+		for (int round = 0; round < 3; round++) {
+			CompletableFuture<Integer> first = barrier.await();
+			assertThat(barrier.await()).isCompletedWithValue(1);
+			assertThat(first).isCompletedWithValue(0);
+		}
+	}
+
+	@Test
+	void cancelledWaiterLeavesWithoutBreakingAndIndicesStayUnique() {
+		// gh-155233: Barrier(3), A and B wait, A is cancelled, C and D arrive
+		AsyncBarrier barrier = createBarrier("batch", 3);
+		CompletableFuture<Integer> a = barrier.await();
+		CompletableFuture<Integer> b = barrier.await();
+		assertThat(a.cancel(false)).isTrue();
+		assertThat(barrier.numberWaiting()).isEqualTo(1);
+		assertThat(barrier.isBroken()).isFalse();
+		CompletableFuture<Integer> c = barrier.await();
+		CompletableFuture<Integer> d = barrier.await();
+		assertThat(List.of(b.join(), c.join(), d.join())).containsExactly(0, 1, 2);
+	}
+
+	@Test
+	void timedOutWaiterLeavesWithoutBreaking() {
+		AsyncBarrier barrier = createBarrier("batch", 2);
+		CompletableFuture<Integer> timed = barrier.await(Duration.ofMillis(10));
+		assertThat(timed).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(AcquireTimeoutException.class)
+			.withMessageContaining("Barrier 'batch'");
+		assertThat(barrier.isBroken()).isFalse();
+		assertThat(barrier.numberWaiting()).isZero();
+	}
+
+	@Test
+	void abortBreaksCurrentAndLaterWaitersUntilReset() {
+		AsyncBarrier barrier = createBarrier("batch", 3);
+		CompletableFuture<Integer> waiting = barrier.await();
+		barrier.abort();
+		assertThat(barrier.isBroken()).isTrue();
+		assertThat(waiting).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(BarrierBrokenException.class)
+			.withMessage("Barrier 'batch': Abort or reset of barrier");
+		assertThat(barrier.await()).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.withMessage("Barrier 'batch': Barrier aborted");
+		barrier.reset();
+		assertThat(barrier.isBroken()).isFalse();
+		assertThat(barrier.await()).isNotDone();
+	}
+
+	@Test
+	void resetBreaksCurrentWaitersAndKeepsTheBarrierUsable() {
+		AsyncBarrier barrier = createBarrier("batch", 2);
+		CompletableFuture<Integer> waiting = barrier.await();
+		barrier.reset();
+		assertThat(waiting).isCompletedExceptionally();
+		assertThat(barrier.isBroken()).isFalse();
+		CompletableFuture<Integer> first = barrier.await();
+		barrier.await();
+		assertThat(first).isCompletedWithValue(0);
+	}
+
+	@Test
+	void singlePartyBarrierPassesAtOnce() {
+		AsyncBarrier barrier = createBarrier("solo", 1);
+		assertThat(barrier.await()).isCompletedWithValue(0);
+		assertThat(barrier.await(Duration.ZERO)).isCompletedWithValue(0);
+	}
+
+	@Test
+	void partiesMustBePositive() {
+		assertThatIllegalArgumentException().isThrownBy(() -> createBarrier("batch", 0))
+			.withMessage("Barrier 'batch': parties must be >= 1, but was 0");
+	}
+
+	@Test
+	void waitersAreCompletedBeforeTheTrippingAwaitReturns() {
+		AsyncBarrier barrier = createBarrier("batch", 3);
+		List<Integer> seen = new ArrayList<>();
+		barrier.await().thenAccept(seen::add);
+		barrier.await().thenAccept(seen::add);
+		barrier.await();
+		assertThat(seen).containsExactly(0, 1);
+	}
+
+}

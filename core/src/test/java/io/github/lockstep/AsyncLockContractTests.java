@@ -1,0 +1,249 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The contract of {@link AsyncLock} (SPEC §2), run against each implementation by a subclass.
+ */
+abstract class AsyncLockContractTests {
+
+	protected abstract AsyncLock createLock(String name);
+
+	@Test
+	void acquireWhenFreeCompletesAtOnceAndLocks() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<Void> acquired = lock.acquire();
+		assertThat(acquired).isCompleted();
+		assertThat(lock.isLocked()).isTrue();
+		assertThat(lock.queueLength()).isZero();
+		lock.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void releaseHandsTheLockToTheFirstWaiterBeforeReturning() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> first = lock.acquire();
+		CompletableFuture<Void> second = lock.acquire();
+		assertThat(first).isNotDone();
+		assertThat(lock.queueLength()).isEqualTo(2);
+		lock.release();
+		assertThat(first).isCompleted();
+		assertThat(second).isNotDone();
+		assertThat(lock.isLocked()).isTrue(); // gh-138121: held by the waiter it was handed to
+		assertThat(lock.queueLength()).isEqualTo(1);
+	}
+
+	@Test
+	void newcomerCannotBargePastAGrantedWaiter() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		lock.acquire();
+		lock.release();
+		assertThat(lock.tryAcquire()).isFalse();
+		assertThat(lock.acquire()).isNotDone();
+	}
+
+	@Test
+	void releaseWhenUnlockedFailsWithAsyncioMessageNamingTheLock() {
+		AsyncLock lock = createLock("inventory");
+		assertThatIllegalStateException().isThrownBy(lock::release)
+			.withMessage("Lock 'inventory': Lock is not acquired.");
+	}
+
+	@Test
+	void cancelQueuedAcquireWithdrawsIt() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> cancelled = lock.acquire();
+		CompletableFuture<Void> next = lock.acquire();
+		assertThat(cancelled.cancel(false)).isTrue();
+		assertThat(cancelled).isCancelled();
+		assertThat(lock.queueLength()).isEqualTo(1);
+		lock.release();
+		assertThat(next).isCompleted();
+	}
+
+	@Test
+	void cancelAfterGrantReturnsFalseAndTheCallerHoldsTheLock() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> waiter = lock.acquire();
+		lock.release();
+		assertThat(waiter.cancel(false)).isFalse();
+		assertThat(waiter).isCompleted();
+		assertThat(lock.isLocked()).isTrue();
+		lock.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void timedAcquireFailsWithAcquireTimeoutExceptionAndLeavesNothingBehind() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> timed = lock.acquire(Duration.ofMillis(20));
+		assertThat(timed).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(AcquireTimeoutException.class)
+			.withMessage("Lock 'inventory': wait timed out after 20ms");
+		assertThat(lock.queueLength()).isZero();
+		lock.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void zeroTimeoutDoesNotWait() {
+		AsyncLock lock = createLock("inventory");
+		assertThat(lock.acquire(Duration.ZERO)).isCompleted();
+		CompletableFuture<Void> refused = lock.acquire(Duration.ZERO);
+		assertThat(refused).isCompletedExceptionally();
+		assertThat(lock.queueLength()).isZero();
+	}
+
+	@Test
+	void orTimeoutOnAQueuedAcquireWithdrawsItWithAcquireTimeoutException() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> timed = lock.acquire().orTimeout(10, TimeUnit.MILLISECONDS);
+		assertThat(timed).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(AcquireTimeoutException.class)
+			.withMessage("Lock 'inventory': wait timed out");
+		assertThat(lock.queueLength()).isZero();
+	}
+
+	@Test
+	void completeIsRefusedOnAQueuedWait() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> waiter = lock.acquire();
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> waiter.complete(null));
+		assertThat(waiter).isNotDone();
+	}
+
+	@Test
+	void withLockReleasesWhenTheStageCompletes() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<String> work = new CompletableFuture<>();
+		CompletableFuture<String> result = lock.withLock(() -> work);
+		assertThat(lock.isLocked()).isTrue();
+		work.complete("done");
+		assertThat(result).isCompletedWithValue("done");
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void withLockReleasesWhenTheActionThrows() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<String> result = lock.withLock(() -> {
+			throw new IllegalArgumentException("boom");
+		});
+		assertThat(result).isCompletedExceptionally();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void withLockCancelledWhileWaitingGivesUpItsPlace() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		List<String> ran = new ArrayList<>();
+		CompletableFuture<String> result = lock.withLock(() -> {
+			ran.add("action");
+			return CompletableFuture.completedFuture("x");
+		});
+		assertThat(lock.queueLength()).isEqualTo(1);
+		result.cancel(false);
+		assertThat(lock.queueLength()).isZero();
+		lock.release();
+		assertThat(ran).isEmpty();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void withLockCancelledWhileRunningKeepsTheLockUntilTheStageEnds() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<String> work = new CompletableFuture<>();
+		CompletableFuture<String> result = lock.withLock(() -> work);
+		result.cancel(false);
+		assertThat(work).isCancelled(); // cancellation reached the action's own stage
+		assertThat(lock.isLocked()).isFalse(); // which ended, so the lock is back
+	}
+
+	@Test
+	void withLockCancelledWhileRunningAnUncancellableStageReleasesWhenItEnds() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<String> work = new CompletableFuture<>();
+		CompletableFuture<String> result = lock.withLock(work::minimalCompletionStage);
+		result.cancel(false);
+		assertThat(lock.isLocked()).isTrue();
+		work.complete("late");
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void continuationsThatReleaseDoNotGrowTheStack() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		int chain = 100_000;
+		int[] served = new int[1];
+		List<CompletableFuture<Void>> waiters = new ArrayList<>(chain);
+		for (int i = 0; i < chain; i++) {
+			int position = i;
+			waiters.add(lock.acquire().thenRun(() -> {
+				assertThat(served[0]).isEqualTo(position);
+				served[0]++;
+				lock.release();
+			}));
+		}
+		lock.release();
+		assertThat(served[0]).isEqualTo(chain);
+		assertThat(waiters).allMatch((waiter) -> waiter.isDone() && !waiter.isCompletedExceptionally());
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void blockingJoinInsideALockstepContinuationIsRefused() {
+		AsyncLock lock = createLock("inventory");
+		AsyncLock other = createLock("other");
+		other.acquire();
+		lock.acquire();
+		CompletableFuture<Void> inner = new CompletableFuture<>();
+		lock.acquire().thenRun(() -> {
+			try {
+				other.acquire().join();
+				inner.complete(null);
+			}
+			catch (IllegalStateException ex) {
+				inner.completeExceptionally(ex);
+			}
+		});
+		lock.release();
+		assertThat(inner).isCompletedExceptionally();
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(inner::join)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("Lock 'other'")
+			.withMessageContaining("thenCompose");
+	}
+
+	@Test
+	void anonymousLocksHaveDistinctNames() {
+		assertThat(AsyncLock.create().name()).startsWith("anonymous-lock-").isNotEqualTo(AsyncLock.create().name());
+	}
+
+}

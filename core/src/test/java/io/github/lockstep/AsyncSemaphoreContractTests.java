@@ -1,0 +1,167 @@
+package io.github.lockstep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The contract of {@link AsyncSemaphore} (SPEC §2), run against each implementation by a subclass.
+ */
+abstract class AsyncSemaphoreContractTests {
+
+	protected abstract AsyncSemaphore createSemaphore(String name, int permits);
+
+	protected abstract AsyncSemaphore createBounded(String name, int permits);
+
+	@Test
+	void acquiresUpToThePermitsAtOnceThenQueues() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 2);
+		assertThat(semaphore.acquire()).isCompleted();
+		assertThat(semaphore.isLocked()).isFalse();
+		assertThat(semaphore.tryAcquire()).isTrue();
+		assertThat(semaphore.isLocked()).isTrue();
+		assertThat(semaphore.availablePermits()).isZero();
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(waiter).isNotDone();
+		assertThat(semaphore.queueLength()).isEqualTo(1);
+		semaphore.release();
+		assertThat(waiter).isCompleted();
+		assertThat(semaphore.availablePermits()).isZero();
+		assertThat(semaphore.queueLength()).isZero();
+	}
+
+	@Test
+	void releasesServeWaitersInArrivalOrder() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 0);
+		List<Integer> order = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			int position = i;
+			semaphore.acquire().thenRun(() -> order.add(position));
+		}
+		for (int i = 0; i < 5; i++) {
+			semaphore.release();
+		}
+		assertThat(order).containsExactly(0, 1, 2, 3, 4);
+	}
+
+	@Test
+	void isLockedWhileALiveWaiterIsQueuedEvenWithoutPermitsMissing() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 0);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(semaphore.isLocked()).isTrue();
+		waiter.cancel(false);
+		assertThat(semaphore.isLocked()).isTrue(); // still no permit
+		semaphore.release();
+		assertThat(semaphore.isLocked()).isFalse();
+		assertThat(semaphore.availablePermits()).isEqualTo(1);
+	}
+
+	@Test
+	void plainSemaphoreMayBeReleasedAboveItsInitialValue() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 1);
+		semaphore.release();
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+		assertThat(semaphore.isBounded()).isFalse();
+	}
+
+	@Test
+	void boundedSemaphoreRefusesOverRelease() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		assertThat(semaphore.isBounded()).isTrue();
+		semaphore.acquire();
+		semaphore.release();
+		assertThatIllegalStateException().isThrownBy(semaphore::release)
+			.withMessage("Semaphore 'payment-api': BoundedSemaphore released too many times");
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+	}
+
+	@Test
+	void boundedSemaphoreOfZeroRefusesEveryRelease() {
+		AsyncSemaphore semaphore = createBounded("none", 0);
+		assertThatIllegalStateException().isThrownBy(semaphore::release);
+	}
+
+	@Test
+	void boundedSemaphoreHandsOffWithoutCountingTheGrantAsFree() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 1);
+		semaphore.acquire();
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		semaphore.release();
+		assertThat(waiter).isCompleted();
+		semaphore.release();
+		assertThatIllegalStateException().isThrownBy(semaphore::release);
+	}
+
+	@Test
+	void negativePermitsAreRefusedNamingTheSemaphore() {
+		assertThatIllegalArgumentException().isThrownBy(() -> createSemaphore("pool", -1))
+			.withMessage("Semaphore 'pool': initial value must be >= 0, but was -1");
+		assertThatIllegalArgumentException().isThrownBy(() -> createBounded("pool", -1));
+	}
+
+	@Test
+	void cancelledWaiterIsSkippedAndThePermitGoesToTheNextLiveOne() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 0);
+		CompletableFuture<Void> first = semaphore.acquire();
+		CompletableFuture<Void> second = semaphore.acquire();
+		assertThat(first.cancel(false)).isTrue();
+		semaphore.release();
+		assertThat(second).isCompleted();
+		assertThat(semaphore.availablePermits()).isZero();
+	}
+
+	@Test
+	void cancelAfterGrantKeepsThePermitWithTheCaller() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 0);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		semaphore.release();
+		assertThat(waiter.cancel(false)).isFalse();
+		assertThat(semaphore.availablePermits()).isZero();
+		semaphore.release();
+		assertThat(semaphore.availablePermits()).isEqualTo(1);
+	}
+
+	@Test
+	void timedOutWaiterNeverHoldsAPermit() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 0);
+		CompletableFuture<Void> timed = semaphore.acquire(Duration.ofMillis(10));
+		assertThat(timed).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(AcquireTimeoutException.class)
+			.withMessageContaining("Semaphore 'pool'");
+		semaphore.release();
+		assertThat(semaphore.availablePermits()).isEqualTo(1);
+	}
+
+	@Test
+	void withPermitLimitsConcurrentActions() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 2);
+		List<CompletableFuture<String>> works = new ArrayList<>();
+		List<CompletableFuture<String>> results = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			CompletableFuture<String> work = new CompletableFuture<>();
+			works.add(work);
+			results.add(semaphore.withPermit(() -> work));
+		}
+		assertThat(semaphore.queueLength()).isEqualTo(2);
+		works.get(0).complete("a");
+		assertThat(results.get(0)).isCompletedWithValue("a");
+		assertThat(semaphore.queueLength()).isEqualTo(1);
+		works.get(1).completeExceptionally(new IllegalStateException("b"));
+		assertThat(results.get(1)).isCompletedExceptionally();
+		assertThat(semaphore.queueLength()).isZero();
+		works.get(2).complete("c");
+		works.get(3).complete("d");
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+	}
+
+}
