@@ -14,8 +14,10 @@ import java.time.Duration;
  */
 public class AcquireTimeoutException extends LockstepException {
 
+	/** Serialization version. */
 	private static final long serialVersionUID = 1L;
 
+	/** How long the wait was allowed, or {@code null}. */
 	private final Duration timeout;
 
 	/**

@@ -16,6 +16,7 @@ package io.github.lockstep;
  */
 public class BarrierBrokenException extends LockstepException {
 
+	/** Serialization version. */
 	private static final long serialVersionUID = 1L;
 
 	/**

@@ -16,8 +16,10 @@ package io.github.lockstep;
  */
 public class LockstepException extends RuntimeException {
 
+	/** Serialization version. */
 	private static final long serialVersionUID = 1L;
 
+	/** The name of the primitive the failure is about. */
 	private final String primitiveName;
 
 	/**
