@@ -130,7 +130,9 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
 
 	@Override
 	public String toString() {
-		return "Event '" + this.name + "' [" + (this.set ? "set" : "unset") + "]";
+		int waiters = queueLength();
+		return "Event '" + this.name + "' [" + (this.set ? "set" : "unset") + ((waiters > 0) ? ", waiters:" + waiters : "")
+				+ "]";
 	}
 
 }

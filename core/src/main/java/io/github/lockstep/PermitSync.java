@@ -195,11 +195,13 @@ final class PermitSync implements Waiter.Owner {
 		return this.state <= 0;
 	}
 
+	/** asyncio's repr: {@code [unlocked]} or {@code [unlocked, value:2]}, {@code [locked, waiters:3]}. */
 	@Override
 	public String toString() {
 		int s = this.state;
-		return this.kind + " '" + this.name + "' [" + ((s > 0) ? "permits:" + s : "locked")
-				+ ((s < 0) ? ", waiters:" + (-s) : "") + "]";
+		String value = (s > 0 && !"Lock".equals(this.kind)) ? ", value:" + s : "";
+		String waiters = (s < 0) ? ", waiters:" + (-s) : "";
+		return this.kind + " '" + this.name + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
 	}
 
 }
