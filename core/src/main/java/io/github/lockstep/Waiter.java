@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
  * {@linkplain Owner#withdraw withdraws} it first. Whoever loses the race finds the waiter out of
  * the queue: a late canceller settles the future with the recorded outcome itself (so the caller
  * holds what was granted, and {@code isDone()} is true when {@code cancel} returns), a late grant
- * finds the future done and does nothing. Nothing is ever both granted and withdrawn.
+ * finds the future done and does nothing. A second withdrawal (a cancel racing a timeout) finds no
+ * outcome recorded and fails the future too: the first failure to land wins. Nothing is ever both
+ * granted and withdrawn.
  *
  * <p>{@code complete} and {@code obtrude…} are refused: only the primitive decides that a wait
  * was granted, otherwise the caller would think it holds a permit that is still queued.
@@ -50,8 +52,11 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	Waiter<?> next;
 
+	/** Marks an outcome not yet recorded: the waiter is queued, or was withdrawn. */
+	private static final Object PENDING = new Object();
+
 	/** How the wait ends once taken out of the queue by the owner; guarded by the owner's lock. */
-	private Object outcome;
+	private Object outcome = PENDING;
 
 	private volatile ScheduledFuture<?> timer;
 
@@ -125,7 +130,8 @@ class Waiter<T> extends CompletableFuture<T> {
 		if (isDone()) {
 			return false;
 		}
-		if (this.owner.withdraw(this)) {
+		if (this.owner.withdraw(this) || this.outcome == PENDING) {
+			// withdrawn now, or by a racing cancel or timeout that is failing it: never granted
 			return fail(failure);
 		}
 		settle();
