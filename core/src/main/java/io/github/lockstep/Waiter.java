@@ -153,7 +153,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	 */
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
-		return end(new CancellationException(this.owner.kind() + " '" + this.owner.name() + "': wait cancelled"));
+		return end(new WaitCancelledException(this.owner.kind(), this.owner.name()));
 	}
 
 	/**

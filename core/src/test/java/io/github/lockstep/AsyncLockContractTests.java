@@ -3,6 +3,7 @@ package io.github.lockstep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -72,6 +73,8 @@ abstract class AsyncLockContractTests {
 		CompletableFuture<Void> next = lock.acquire();
 		assertThat(cancelled.cancel(false)).isTrue();
 		assertThat(cancelled).isCancelled();
+		assertThat(cancelled.handle((v, ex) -> ex).join()).isInstanceOf(CancellationException.class)
+			.hasMessage("Lock 'inventory': wait cancelled");
 		assertThat(lock.queueLength()).isEqualTo(1);
 		lock.release();
 		assertThat(next).isCompleted();

@@ -1,0 +1,32 @@
+package io.github.lockstep.benchmarks;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.github.lockstep.AsyncSemaphore;
+
+/** Lockstep's {@link AsyncSemaphore} of one permit. */
+final class LockstepSemaphorePeer implements Peer {
+
+	private final AsyncSemaphore semaphore = AsyncSemaphore.create("benchmark", 1);
+
+	@Override
+	public CompletableFuture<?> acquire() {
+		return this.semaphore.acquire();
+	}
+
+	@Override
+	public void release(CompletableFuture<?> acquisition) {
+		this.semaphore.release();
+	}
+
+	@Override
+	public boolean cancel(CompletableFuture<?> acquisition) {
+		return acquisition.cancel(false);
+	}
+
+	@Override
+	public boolean isIdle() {
+		return this.semaphore.availablePermits() == 1 && this.semaphore.queueLength() == 0;
+	}
+
+}
