@@ -35,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Threads</h2>
  * No method blocks. The tripping caller's future is already complete when {@code await} returns;
  * the other parties' futures are completed on its thread, in arrival order, before {@code await}
- * returns. Unlike asyncio there is no "draining" phase: a round ends the moment it trips, so an
+ * returns (or, when called from inside a Lockstep continuation, as soon as that continuation
+ * returns). Unlike asyncio there is no "draining" phase: a round ends the moment it trips, so an
  * arrival right after it counts towards the next round.
  *
  * <p>Memory consistency effects: actions before an {@code await} <i>happen-before</i> actions after

@@ -20,14 +20,10 @@ import java.util.function.Supplier;
  *
  * CompletableFuture<Order> order = lock.withLock(() -> repository.reserveAsync(item));
  *
- * // or by hand
- * lock.acquire().thenCompose(held -> {
- *     try {
- *         return repository.reserveAsync(item);
- *     } finally {
- *         lock.release();   // or release when the stage completes; see withLock
- *     }
- * });
+ * // or by hand: release once the work has ended, however it ended
+ * lock.acquire()
+ *     .thenCompose(held -> repository.reserveAsync(item)
+ *         .whenComplete((reserved, failure) -> lock.release()));
  * }</pre>
  *
  * <h2>How a wait ends</h2>
@@ -47,8 +43,10 @@ import java.util.function.Supplier;
  * A future that completes normally must be matched by exactly one {@link #release()}.
  *
  * <h2>Threads</h2>
- * No method blocks. A continuation attached to a queued future runs on the thread that granted
- * it: the one calling {@code release()}, or the canceller, or Lockstep's timeout thread. A
+ * No method blocks. A continuation attached to a queued future runs on the thread that ended
+ * the wait: the one calling {@code release()}, or the canceller, or, for a timeout, Lockstep's
+ * single {@code lockstep-timeouts} thread (the JDK's delayer thread for {@code orTimeout}); keep
+ * such continuations short, or move them with {@code thenApplyAsync}. A
  * release called from inside such a continuation is queued and run by the outermost one, so a
  * chain of any length of continuations that release does not grow the stack. Continuations never
  * run while Lockstep holds an internal lock. A blocking {@code join()} inside a continuation that

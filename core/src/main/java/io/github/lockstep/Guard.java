@@ -2,6 +2,9 @@ package io.github.lockstep;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -15,22 +18,23 @@ final class Guard {
 
 	static <T> CompletableFuture<T> run(CompletableFuture<Void> acquisition, Runnable release,
 			Supplier<? extends CompletionStage<T>> action) {
-		CompletableFuture<T> result = new CompletableFuture<>();
+		CompletableFuture<T> result = new Result<>();
 		acquisition.whenComplete((granted, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(failure);
 			}
 			else if (result.isDone()) {
-				// cancelled while waiting, but the grant won the race: hand it straight back
+				// ended (cancelled, timed out) while waiting, but the grant won the race: hand it back
 				release.run();
 			}
 			else {
 				runHolding(result, release, action);
 			}
 		});
-		// Cancelling the caller's future gives up a wait that is still queued.
+		// Ending the caller's future in any way (cancel, orTimeout, completeExceptionally) gives
+		// up a wait that is still queued.
 		result.whenComplete((value, failure) -> {
-			if (result.isCancelled()) {
+			if (failure != null) {
 				acquisition.cancel(false);
 			}
 		});
@@ -58,10 +62,10 @@ final class Guard {
 				result.complete(value);
 			}
 		}, result));
-		// Once the action runs, cancellation reaches the action's own stage; the permit is
-		// returned when that stage ends, so no more actions run than there are permits.
+		// Once the action runs, the end of the caller's future reaches the action's own stage; the
+		// permit is returned when that stage ends, so no more actions run than there are permits.
 		result.whenComplete((value, failure) -> {
-			if (result.isCancelled()) {
+			if (failure != null) {
 				try {
 					stage.toCompletableFuture().cancel(false);
 				}
@@ -77,11 +81,50 @@ final class Guard {
 		try {
 			release.run();
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			result.completeExceptionally(ex);
 			return;
 		}
 		complete.run();
+	}
+
+	/**
+	 * The caller's future; like a queued wait, it refuses to block inside a continuation that
+	 * Lockstep is running, where the grant it waits for could be queued behind the caller.
+	 */
+	private static final class Result<T> extends CompletableFuture<T> {
+
+		@Override
+		public <U> CompletableFuture<U> newIncompleteFuture() {
+			return new CompletableFuture<>();
+		}
+
+		@Override
+		public T join() {
+			refuseInsideContinuation();
+			return super.join();
+		}
+
+		@Override
+		public T get() throws InterruptedException, ExecutionException {
+			refuseInsideContinuation();
+			return super.get();
+		}
+
+		@Override
+		public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+			refuseInsideContinuation();
+			return super.get(timeout, unit);
+		}
+
+		private void refuseInsideContinuation() {
+			if (!isDone() && Trampoline.isRunning()) {
+				throw new IllegalStateException("withLock/withPermit: blocking wait inside a continuation that"
+						+ " Lockstep is running would wait for a hand-off queued behind itself; compose the"
+						+ " future instead (thenCompose)");
+			}
+		}
+
 	}
 
 }

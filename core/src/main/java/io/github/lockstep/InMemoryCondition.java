@@ -114,8 +114,11 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 			this.lock.release();
 		}
 		catch (RuntimeException ex) {
-			withdraw(wait);
-			throw ex;
+			if (withdraw(wait)) {
+				throw ex;
+			}
+			// a signal took the wait already: it ends with the failure, once it holds the lock
+			wait.end(ex);
 		}
 		return wait;
 	}
@@ -154,8 +157,18 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 		finally {
 			this.guard.unlock();
 		}
+		RuntimeException failure = null;
 		for (Wait<?> wait : woken) {
-			Trampoline.run(wait::reacquire);
+			try {
+				Trampoline.run(wait::reacquire);
+			}
+			catch (RuntimeException ex) {
+				// every signalled wait must start re-acquiring, whatever one of them ran into
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 
@@ -258,14 +271,38 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 		}
 
 		void reacquire() {
-			this.condition.lock.acquire().whenComplete((held, failure) -> {
+			CompletableFuture<Void> acquisition;
+			try {
+				acquisition = this.condition.lock.acquire();
+			}
+			catch (RuntimeException ex) {
+				failWithoutLock(ex);
+				throw ex;
+			}
+			acquisition.whenComplete((held, failure) -> {
 				if (failure != null) {
-					fail(failure); // a foreign lock failed to re-acquire: nothing is held
+					failWithoutLock(failure);
 				}
 				else {
 					lockHeld();
 				}
 			});
+		}
+
+		/** Only a foreign lock gets here: it failed to re-acquire, so nothing is held. */
+		private void failWithoutLock(Throwable failure) {
+			decide();
+			fail(failure);
+		}
+
+		private void decide() {
+			this.condition.guard.lock();
+			try {
+				this.decided = true;
+			}
+			finally {
+				this.condition.guard.unlock();
+			}
 		}
 
 		private void lockHeld() {
@@ -304,12 +341,10 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 				holds = this.requested != null || this.predicate.getAsBoolean();
 			}
 			catch (Throwable ex) {
-				this.condition.guard.lock();
-				try {
-					this.decided = true;
-				}
-				finally {
-					this.condition.guard.unlock();
+				// leaving by an exception after a signal passes the signal on, as asyncio 3.13 does
+				decide();
+				if (this.signalled) {
+					this.condition.wake(1);
 				}
 				fail(ex);
 				return false;
@@ -328,7 +363,19 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 			finally {
 				this.condition.guard.unlock();
 			}
-			this.condition.lock.release();
+			try {
+				this.condition.lock.release();
+			}
+			catch (RuntimeException ex) {
+				// a foreign lock refused: end the wait with that, holding the lock as before
+				if (this.condition.withdraw(this)) {
+					decide();
+					fail(ex);
+				}
+				else {
+					end(ex);
+				}
+			}
 			return false;
 		}
 

@@ -45,10 +45,6 @@ final class WaitQueue {
 		return true;
 	}
 
-	boolean isEmpty() {
-		return this.size == 0;
-	}
-
 	int size() {
 		return this.size;
 	}

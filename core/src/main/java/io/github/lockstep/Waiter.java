@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A queued wait, and at the same time the future its caller holds: the queue links live in the
@@ -23,8 +25,9 @@ import java.util.concurrent.TimeoutException;
  * outcome recorded and fails the future too: the first failure to land wins. Nothing is ever both
  * granted and withdrawn.
  *
- * <p>{@code complete} and {@code obtrude…} are refused: only the primitive decides that a wait
- * was granted, otherwise the caller would think it holds a permit that is still queued.
+ * <p>{@code complete}, {@code completeAsync}, {@code completeOnTimeout} and {@code obtrude…} are
+ * refused: only the primitive decides that a wait was granted, otherwise the caller would think it
+ * holds a permit that is still queued.
  */
 class Waiter<T> extends CompletableFuture<T> {
 
@@ -62,10 +65,6 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	Waiter(Owner owner) {
 		this.owner = owner;
-	}
-
-	final Owner owner() {
-		return this.owner;
 	}
 
 	// --- the owner's side: decide under the lock, settle outside it
@@ -172,7 +171,26 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	@Override
 	public boolean complete(T value) {
-		throw new UnsupportedOperationException(this.owner.kind() + " '" + this.owner.name()
+		throw refusedCompletion();
+	}
+
+	@Override
+	public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+		throw refusedCompletion();
+	}
+
+	@Override
+	public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+		throw refusedCompletion();
+	}
+
+	@Override
+	public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+		throw refusedCompletion();
+	}
+
+	private UnsupportedOperationException refusedCompletion() {
+		return new UnsupportedOperationException(this.owner.kind() + " '" + this.owner.name()
 				+ "': a wait is completed by the primitive; use cancel() to give it up");
 	}
 
@@ -220,6 +238,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	/**
 	 * Waits for the grant for at most the given time. If the time runs out, or the thread is
 	 * interrupted, while queued, gives up the wait and throws; if the grant won, returns the value.
+	 * A condition wait that gives up still re-acquires the lock first, which may take longer.
 	 * @throws IllegalStateException if called inside a continuation that Lockstep is running
 	 */
 	@Override

@@ -222,6 +222,92 @@ abstract class AsyncConditionContractTests {
 	}
 
 	@Test
+	void waiterWhosePredicateThrowsAfterASignalPassesTheSignalOn() {
+		AsyncCondition condition = createCondition("account");
+		boolean[] armed = { false };
+		condition.acquire();
+		CompletableFuture<Void> failing = condition.awaitUntil(() -> {
+			if (armed[0]) {
+				throw new IllegalStateException("boom");
+			}
+			return false;
+		});
+		condition.acquire();
+		CompletableFuture<Void> other = condition.await();
+		condition.acquire();
+		armed[0] = true;
+		condition.signal(1);
+		condition.release();
+		assertThat(failing).isCompletedExceptionally();
+		condition.release();
+		assertThat(other).isCompleted();
+	}
+
+	@Test
+	void signalledWaitsOverAForeignLockThatFailsToReacquireEndWithoutHanging() {
+		FailingLock lock = new FailingLock();
+		AsyncCondition condition = createCondition("account", lock);
+		condition.acquire();
+		CompletableFuture<Void> first = condition.await();
+		condition.acquire();
+		CompletableFuture<Void> second = condition.await();
+		condition.acquire();
+		lock.failAcquire = true;
+		assertThatIllegalStateException().isThrownBy(() -> condition.signal(2)).withMessage("lock store down");
+		assertThat(first).isCompletedExceptionally();
+		assertThat(second).isCompletedExceptionally();
+		assertThat(first.cancel(false)).isFalse();
+		assertThat(condition.queueLength()).isZero();
+	}
+
+	/** A lock from another backend whose acquire can fail. */
+	private static final class FailingLock implements AsyncLock {
+
+		private final AsyncLock delegate = AsyncLock.create("foreign");
+
+		boolean failAcquire;
+
+		@Override
+		public String name() {
+			return this.delegate.name();
+		}
+
+		@Override
+		public CompletableFuture<Void> acquire() {
+			if (this.failAcquire) {
+				throw new IllegalStateException("lock store down");
+			}
+			return this.delegate.acquire();
+		}
+
+		@Override
+		public CompletableFuture<Void> acquire(Duration timeout) {
+			return this.delegate.acquire(timeout);
+		}
+
+		@Override
+		public boolean tryAcquire() {
+			return this.delegate.tryAcquire();
+		}
+
+		@Override
+		public void release() {
+			this.delegate.release();
+		}
+
+		@Override
+		public boolean isLocked() {
+			return this.delegate.isLocked();
+		}
+
+		@Override
+		public int queueLength() {
+			return this.delegate.queueLength();
+		}
+
+	}
+
+	@Test
 	void conditionsSharingALockSeeTheSameState() {
 		AsyncLock lock = AsyncLock.create("shared");
 		AsyncCondition first = createCondition("first", lock);

@@ -8,8 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -136,7 +139,15 @@ abstract class AsyncLockContractTests {
 		lock.acquire();
 		CompletableFuture<Void> waiter = lock.acquire();
 		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> waiter.complete(null));
+		// completeAsync would bypass complete() and grant a lock that is held by someone else
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> waiter.completeAsync(() -> null));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> waiter.completeAsync(() -> null, Runnable::run));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> waiter.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS));
 		assertThat(waiter).isNotDone();
+		assertThat(lock.queueLength()).isEqualTo(1);
 	}
 
 	@Test
@@ -175,6 +186,54 @@ abstract class AsyncLockContractTests {
 		lock.release();
 		assertThat(ran).isEmpty();
 		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void withLockTimedOutWhileWaitingGivesUpItsPlace() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<String> result = lock.withLock(() -> CompletableFuture.completedFuture("x"));
+		assertThat(lock.queueLength()).isEqualTo(1);
+		result.completeExceptionally(new TimeoutException()); // what orTimeout does
+		assertThat(lock.queueLength()).isZero();
+		lock.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void withLockFailedWhileRunningPassesTheEndToTheStage() {
+		AsyncLock lock = createLock("inventory");
+		CompletableFuture<String> work = new CompletableFuture<>();
+		CompletableFuture<String> result = lock.withLock(() -> work);
+		result.completeExceptionally(new TimeoutException());
+		assertThat(work).isCancelled();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	@Timeout(value = 10, threadMode = ThreadMode.SEPARATE_THREAD) // a regression deadlocks
+	void blockingJoinOnWithLockInsideALockstepContinuationIsRefused() {
+		AsyncLock lock = createLock("inventory");
+		lock.acquire();
+		CompletableFuture<Void> inner = new CompletableFuture<>();
+		lock.acquire().thenRun(() -> {
+			lock.release();
+			try {
+				// the hand-off of the release above is queued behind this continuation
+				lock.withLock(() -> CompletableFuture.completedFuture("x")).join();
+				inner.complete(null);
+			}
+			catch (IllegalStateException ex) {
+				inner.completeExceptionally(ex);
+			}
+		});
+		lock.acquire();
+		lock.release();
+		assertThat(inner).isCompletedExceptionally();
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(inner::join)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("thenCompose");
 	}
 
 	@Test
@@ -220,6 +279,7 @@ abstract class AsyncLockContractTests {
 	}
 
 	@Test
+	@Timeout(value = 10, threadMode = ThreadMode.SEPARATE_THREAD) // a regression deadlocks
 	void blockingJoinInsideALockstepContinuationIsRefused() {
 		AsyncLock lock = createLock("inventory");
 		AsyncLock other = createLock("other");
