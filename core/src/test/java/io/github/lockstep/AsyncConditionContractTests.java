@@ -261,15 +261,12 @@ abstract class AsyncConditionContractTests {
 	}
 
 	/** A lock from another backend whose acquire can fail. */
-	private static final class FailingLock implements AsyncLock {
-
-		private final AsyncLock delegate = AsyncLock.create("foreign");
+	private static final class FailingLock extends ForwardingLock {
 
 		boolean failAcquire;
 
-		@Override
-		public String name() {
-			return this.delegate.name();
+		FailingLock() {
+			super("foreign");
 		}
 
 		@Override
@@ -277,32 +274,7 @@ abstract class AsyncConditionContractTests {
 			if (this.failAcquire) {
 				throw new IllegalStateException("lock store down");
 			}
-			return this.delegate.acquire();
-		}
-
-		@Override
-		public CompletableFuture<Void> acquire(Duration timeout) {
-			return this.delegate.acquire(timeout);
-		}
-
-		@Override
-		public boolean tryAcquire() {
-			return this.delegate.tryAcquire();
-		}
-
-		@Override
-		public void release() {
-			this.delegate.release();
-		}
-
-		@Override
-		public boolean isLocked() {
-			return this.delegate.isLocked();
-		}
-
-		@Override
-		public int queueLength() {
-			return this.delegate.queueLength();
+			return super.acquire();
 		}
 
 	}

@@ -677,14 +677,12 @@ class CpythonConditionTests {
 	}
 
 	/** A lock that reports when an acquisition has to queue: the moment a wait starts to re-acquire. */
-	private static final class ObservedLock implements AsyncLock {
-
-		private final AsyncLock delegate;
+	private static final class ObservedLock extends ForwardingLock {
 
 		private volatile CompletableFuture<Void> nextQueued = new CompletableFuture<>();
 
 		ObservedLock(String name) {
-			this.delegate = AsyncLock.create(name);
+			super(name);
 		}
 
 		/** Completes when the next call to acquire() has to wait. */
@@ -695,42 +693,12 @@ class CpythonConditionTests {
 		}
 
 		@Override
-		public String name() {
-			return this.delegate.name();
-		}
-
-		@Override
 		public CompletableFuture<Void> acquire() {
-			CompletableFuture<Void> acquisition = this.delegate.acquire();
+			CompletableFuture<Void> acquisition = super.acquire();
 			if (!acquisition.isDone()) {
 				this.nextQueued.complete(null);
 			}
 			return acquisition;
-		}
-
-		@Override
-		public CompletableFuture<Void> acquire(Duration timeout) {
-			return this.delegate.acquire(timeout);
-		}
-
-		@Override
-		public boolean tryAcquire() {
-			return this.delegate.tryAcquire();
-		}
-
-		@Override
-		public void release() {
-			this.delegate.release();
-		}
-
-		@Override
-		public boolean isLocked() {
-			return this.delegate.isLocked();
-		}
-
-		@Override
-		public int queueLength() {
-			return this.delegate.queueLength();
 		}
 
 	}
