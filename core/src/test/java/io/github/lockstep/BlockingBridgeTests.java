@@ -3,6 +3,7 @@ package io.github.lockstep;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -37,25 +38,10 @@ class BlockingBridgeTests {
 		assertThat(semaphore.tryAcquire()).isTrue();
 		CompletableFuture<Void> interrupted = semaphore.acquire();
 		CompletableFuture<Void> next = semaphore.acquire();
-		AtomicReference<Throwable> thrown = new AtomicReference<>();
-		AtomicBoolean flagAfter = new AtomicBoolean();
-		Thread blocked = new Thread(() -> {
-			try {
-				interrupted.join();
-			}
-			catch (Throwable ex) {
-				thrown.set(ex);
-			}
-			flagAfter.set(Thread.currentThread().isInterrupted());
-		}, "bridge-join");
-		blocked.start();
-		awaitBlocked(blocked);
-		blocked.interrupt();
-		blocked.join(DEADLINE.toMillis());
-		assertThat(blocked.isAlive()).isFalse();
+		Interrupted outcome = interruptWhileBlocked("bridge-join", interrupted::join);
 
-		assertThat(thrown.get()).isInstanceOf(CancellationException.class);
-		assertThat(flagAfter).isTrue();
+		assertThat(outcome.thrown()).isInstanceOf(CancellationException.class);
+		assertThat(outcome.flagAfter()).isTrue();
 		assertThat(interrupted).isCancelled();
 		assertThat(semaphore.queueLength()).isOne();
 		semaphore.release();
@@ -90,25 +76,10 @@ class BlockingBridgeTests {
 		assertThat(lock.tryAcquire()).isTrue();
 		CompletableFuture<Void> interrupted = lock.acquire();
 		CompletableFuture<Void> next = lock.acquire();
-		AtomicReference<Throwable> thrown = new AtomicReference<>();
-		AtomicBoolean flagAfter = new AtomicBoolean(true);
-		Thread blocked = new Thread(() -> {
-			try {
-				interrupted.get();
-			}
-			catch (Throwable ex) {
-				thrown.set(ex);
-			}
-			flagAfter.set(Thread.currentThread().isInterrupted());
-		}, "bridge-get");
-		blocked.start();
-		awaitBlocked(blocked);
-		blocked.interrupt();
-		blocked.join(DEADLINE.toMillis());
-		assertThat(blocked.isAlive()).isFalse();
+		Interrupted outcome = interruptWhileBlocked("bridge-get", interrupted::get);
 
-		assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-		assertThat(flagAfter).as("interrupt flag after InterruptedException").isFalse();
+		assertThat(outcome.thrown()).isInstanceOf(InterruptedException.class);
+		assertThat(outcome.flagAfter()).as("interrupt flag after InterruptedException").isFalse();
 		assertThat(interrupted).isCancelled();
 		assertThat(lock.queueLength()).isOne();
 		lock.release();
@@ -380,6 +351,33 @@ class BlockingBridgeTests {
 		Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
 		Method factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
 		return (ExecutorService) factory.invoke(null);
+	}
+
+	/**
+	 * Runs {@code wait} on a new platform thread, interrupts it once it blocks, and returns what it
+	 * threw and its interrupt flag afterwards.
+	 */
+	private static Interrupted interruptWhileBlocked(String name, Callable<?> wait) throws InterruptedException {
+		AtomicReference<Throwable> thrown = new AtomicReference<>();
+		AtomicBoolean flagAfter = new AtomicBoolean();
+		Thread blocked = new Thread(() -> {
+			try {
+				wait.call();
+			}
+			catch (Throwable ex) {
+				thrown.set(ex);
+			}
+			flagAfter.set(Thread.currentThread().isInterrupted());
+		}, name);
+		blocked.start();
+		awaitBlocked(blocked);
+		blocked.interrupt();
+		blocked.join(DEADLINE.toMillis());
+		assertThat(blocked.isAlive()).isFalse();
+		return new Interrupted(thrown.get(), flagAfter.get());
+	}
+
+	private record Interrupted(Throwable thrown, boolean flagAfter) {
 	}
 
 	/** Waits until {@code thread} parks (the blocking bridge), without sleeping. */
