@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Memory consistency effects: actions before an {@code await} <i>happen-before</i> actions after
  * every wait of the same round completes.
  */
-public interface AsyncBarrier {
+public interface AsyncBarrier extends AsyncPrimitive {
 
 	/**
 	 * Creates an in-memory barrier with a generated name.

@@ -48,7 +48,7 @@ import java.util.function.BooleanSupplier;
  * <p>Memory consistency effects: actions before a {@code signal} and the {@code release()} that
  * follows it <i>happen-before</i> actions after the wait it completes.
  */
-public interface AsyncCondition {
+public interface AsyncCondition extends AsyncPrimitive {
 
 	/**
 	 * Creates an in-memory condition with its own lock and a generated name.

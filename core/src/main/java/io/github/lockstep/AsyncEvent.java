@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Memory consistency effects: actions in a thread before {@code set()} <i>happen-before</i>
  * actions after a wait that it completes, or that finds the event set.
  */
-public interface AsyncEvent {
+public interface AsyncEvent extends AsyncPrimitive {
 
 	/**
 	 * Creates an in-memory event, initially clear, with a generated name.

@@ -57,7 +57,7 @@ import java.util.function.Supplier;
  * <i>happen-before</i> actions after the acquisition it grants, including the continuations of
  * the granted future.
  */
-public interface AsyncLock {
+public interface AsyncLock extends AsyncPrimitive {
 
 	/**
 	 * Creates a fair in-memory lock with a generated name.

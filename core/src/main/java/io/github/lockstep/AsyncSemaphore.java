@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * <p>Memory consistency effects: actions in a thread before a {@code release()}
  * <i>happen-before</i> actions after the acquisition it grants.
  */
-public interface AsyncSemaphore {
+public interface AsyncSemaphore extends AsyncPrimitive {
 
 	/**
 	 * Creates a fair in-memory semaphore with a generated name.

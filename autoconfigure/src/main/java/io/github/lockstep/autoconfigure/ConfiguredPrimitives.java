@@ -1,0 +1,120 @@
+package io.github.lockstep.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.spring.LockstepConfigurationException;
+import io.github.lockstep.spring.LockstepRegistry;
+
+/**
+ * The primitives of {@code lockstep.*}: checked, created and registered, with the kind and
+ * timeout of each name.
+ */
+final class ConfiguredPrimitives {
+
+	private final Map<String, Kind> kinds = new HashMap<>();
+
+	private final Map<String, Duration> timeouts = new HashMap<>();
+
+	private final LockstepRegistry registry;
+
+	ConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry) {
+		this.registry = registry;
+		properties.getLocks().forEach((name, lock) -> {
+			declare(Kind.LOCK, name, lock);
+			registry.register(AsyncLock.create(name));
+		});
+		properties.getSemaphores().forEach((name, semaphore) -> {
+			declare(Kind.SEMAPHORE, name, semaphore);
+			int permits = atLeastOne(Kind.SEMAPHORE, name, "permits", semaphore.getPermits(),
+					"the number of holders allowed at once");
+			registry.register(semaphore.isBounded() ? AsyncSemaphore.bounded(name, permits)
+					: AsyncSemaphore.create(name, permits));
+		});
+		properties.getEvents().forEach((name, event) -> {
+			declare(Kind.EVENT, name, event);
+			AsyncEvent created = AsyncEvent.create(name);
+			if (event.isInitiallySet()) {
+				created.set();
+			}
+			registry.register(created);
+		});
+		properties.getBarriers().forEach((name, barrier) -> {
+			declare(Kind.BARRIER, name, barrier);
+			int parties = atLeastOne(Kind.BARRIER, name, "parties", barrier.getParties(),
+					"the number of calls that make a round");
+			registry.register(AsyncBarrier.create(name, parties));
+		});
+		// conditions last: they may share a configured lock
+		properties.getConditions().forEach((name, condition) -> {
+			declare(Kind.CONDITION, name, condition);
+			registry.register((condition.getLock() != null)
+					? AsyncCondition.create(name, sharedLock(properties, registry, name, condition.getLock()))
+					: AsyncCondition.create(name));
+		});
+	}
+
+	/** The configured primitive of this name: the factory method of its bean. */
+	AsyncPrimitive primitive(String name) {
+		return this.registry.find(name).orElseThrow();
+	}
+
+	/** Returns the kind configured under this name, or {@code null}. */
+	Kind kind(String name) {
+		return this.kinds.get(name);
+	}
+
+	/** Returns the timeout configured for this name, or {@code null}. */
+	Duration timeout(String name) {
+		return this.timeouts.get(name);
+	}
+
+	private void declare(Kind kind, String name, LockstepProperties.Primitive settings) {
+		if (name.isBlank()) {
+			throw new LockstepConfigurationException(kind.section() + " has a primitive with a blank name.",
+					"Give every primitive a name.");
+		}
+		Kind existing = this.kinds.putIfAbsent(name, kind);
+		if (existing != null) {
+			throw new LockstepConfigurationException(
+					"'" + name + "' is configured twice, as " + existing.key(name) + " and as " + kind.key(name) + ".",
+					"Give each primitive its own name: one name refers to one primitive, whatever its kind.");
+		}
+		Duration timeout = settings.getTimeout();
+		if (timeout != null && timeout.isNegative()) {
+			throw new LockstepConfigurationException(kind.key(name, "timeout") + " is " + timeout + ", which is negative.",
+					"Set " + kind.key(name, "timeout") + " to 0 (fail at once) or more, or remove it to wait with no limit.");
+		}
+		this.timeouts.put(name, timeout);
+	}
+
+	private static int atLeastOne(Kind kind, String name, String setting, Integer value, String meaning) {
+		String key = kind.key(name, setting);
+		if (value == null) {
+			throw new LockstepConfigurationException(key + " is not set, and a " + kind.word() + " cannot work without it.",
+					"Set " + key + " to 1 or more: " + meaning + ".");
+		}
+		if (value < 1) {
+			throw new LockstepConfigurationException(key + " is " + value + ", but a " + kind.word() + " needs at least 1.",
+					"Set " + key + " to 1 or more: " + meaning + ".");
+		}
+		return value;
+	}
+
+	private static AsyncLock sharedLock(LockstepProperties properties, LockstepRegistry registry, String condition,
+			String lock) {
+		return registry.lock(lock).orElseThrow(() -> new LockstepConfigurationException(
+				Kind.CONDITION.key(condition, "lock") + " is '" + lock + "', but no lock of that name is configured.",
+				"Configure it as " + Kind.LOCK.key(lock) + ", or name one of the configured locks: "
+						+ new TreeSet<>(properties.getLocks().keySet()) + "."));
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.github.lockstep.autoconfigure;
+
+import java.util.regex.Pattern;
+
+import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.spring.LockstepRegistry;
+
+/** The kinds of primitive, with the configuration keys that name one. */
+enum Kind {
+
+	LOCK("locks"), SEMAPHORE("semaphores"), EVENT("events"), CONDITION("conditions"), BARRIER("barriers");
+
+	/** Map keys that Spring Boot binds as written; others need brackets. */
+	private static final Pattern PLAIN_KEY = Pattern.compile("[a-z0-9-]+");
+
+	private final String section;
+
+	Kind(String section) {
+		this.section = section;
+	}
+
+	/** The key of the kind's section: {@code lockstep.semaphores}. */
+	String section() {
+		return "lockstep." + this.section;
+	}
+
+	/** The kind's word in messages, metrics and the endpoint: {@code semaphore}. */
+	String word() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/** The key of a primitive, {@code lockstep.semaphores.payment-api}, or {@code ….[Mailer.send]}. */
+	String key(String name) {
+		return section() + "." + (PLAIN_KEY.matcher(name).matches() ? name : "[" + name + "]");
+	}
+
+	/** The key of one of a primitive's settings: {@code lockstep.semaphores.payment-api.permits}. */
+	String key(String name, String setting) {
+		return key(name) + "." + setting;
+	}
+
+	static Kind of(AsyncPrimitive primitive) {
+		return valueOf(LockstepRegistry.kind(primitive).toUpperCase(java.util.Locale.ROOT));
+	}
+
+}

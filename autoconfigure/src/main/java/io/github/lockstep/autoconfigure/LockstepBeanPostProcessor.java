@@ -1,0 +1,67 @@
+package io.github.lockstep.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.github.lockstep.spring.LockstepConfigurationException;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
+
+/**
+ * Checks each bean's Lockstep annotations once the proxies are made, so that no annotation
+ * silently does nothing, and places Lockstep's advisor outside Spring's {@code @Async} interceptor,
+ * so that a call waits for its place before a task is submitted.
+ *
+ * <p>Deliberately not {@code Ordered}: Spring runs it after every ordered post-processor, the
+ * auto-proxy creator and {@code AsyncAnnotationBeanPostProcessor} among them.
+ */
+final class LockstepBeanPostProcessor implements BeanPostProcessor {
+
+	private final Supplier<MethodPlans> plans;
+
+	private final Map<Class<?>, List<Method>> annotatedMethods = new ConcurrentHashMap<>();
+
+	LockstepBeanPostProcessor(Supplier<MethodPlans> plans) {
+		this.plans = plans;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
+		List<Method> annotated = this.annotatedMethods.computeIfAbsent(targetClass, MethodPlans::annotatedMethods);
+		if (annotated.isEmpty()) {
+			return bean;
+		}
+		this.plans.get().check(targetClass, annotated);
+		Advisor[] advisors = (bean instanceof Advised advised) ? advised.getAdvisors() : new Advisor[0];
+		int lockstep = indexOf(advisors, LockstepAdvisor.class);
+		if (lockstep < 0) {
+			throw new LockstepConfigurationException("Bean '" + beanName + "' (" + targetClass.getName()
+					+ ") has Lockstep annotations, but calls to it do not pass through Lockstep's interceptor: it was"
+					+ " not proxied, or proxied before Lockstep's advisor existed.",
+					"Check the log for 'is not eligible for getting processed by all BeanPostProcessors' about this bean"
+							+ " (a BeanPostProcessor or an early dependency of one creates it too soon), and that nothing"
+							+ " excludes it from auto-proxying.");
+		}
+		int async = indexOf(advisors, AsyncAnnotationAdvisor.class);
+		if (async >= 0 && async < lockstep) {
+			Advised advised = (Advised) bean;
+			Advisor advisor = advisors[lockstep];
+			advised.removeAdvisor(lockstep);
+			advised.addAdvisor(async, advisor);
+		}
+		return bean;
+	}
+
+	private static int indexOf(Advisor[] advisors, Class<? extends Advisor> type) {
+		return List.of(advisors).stream().filter(type::isInstance).findFirst().map(List.of(advisors)::indexOf).orElse(-1);
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.github.lockstep.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.github.lockstep.AsyncEvent;
+import org.aopalliance.intercept.MethodInvocation;
+
+/**
+ * What Lockstep does around one annotated method: the steps a call passes, outermost first, the
+ * event it sets on success, and how the method's end is observed.
+ */
+final class MethodPlan {
+
+	/** How a method's end is observed, from its return type. */
+	enum Shape {
+
+		/** The method has ended when it returns; the caller blocks while it waits. */
+		SYNC,
+
+		/** {@code CompletionStage} or {@code CompletableFuture}: ended when the stage is. */
+		STAGE,
+
+		/** Reactor {@code Mono}: one call per subscription, ended when the subscription is. */
+		MONO,
+
+		/** Reactor {@code Flux}: one call per subscription, ended when the subscription is. */
+		FLUX
+
+	}
+
+	/** For methods without Lockstep annotations. */
+	static final MethodPlan NONE = new MethodPlan("", Shape.SYNC, List.of(), null);
+
+	private final String method;
+
+	private final Shape shape;
+
+	private final List<Step> steps;
+
+	private final AsyncEvent setEvent;
+
+	MethodPlan(String method, Shape shape, List<Step> steps, AsyncEvent setEvent) {
+		this.method = method;
+		this.shape = shape;
+		this.steps = steps;
+		this.setEvent = setEvent;
+	}
+
+	Object invoke(MethodInvocation invocation, Resumption resumption) throws Throwable {
+		if (this == NONE) {
+			return invocation.proceed();
+		}
+		return switch (this.shape) {
+			case SYNC -> invokeBlocking(invocation);
+			case STAGE -> StageCall.start(this, invocation, resumption);
+			case MONO -> ReactiveCalls.mono(this, invocation, resumption);
+			case FLUX -> ReactiveCalls.flux(this, invocation, resumption);
+		};
+	}
+
+	/** The sync path: waits on the calling thread (interruptibly, giving up its place). */
+	private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
+		int entered = 0;
+		try {
+			for (Step step : this.steps) {
+				join(step.enter());
+				entered++;
+			}
+			Object result = invocation.proceed();
+			succeeded();
+			return result;
+		}
+		finally {
+			for (int i = entered - 1; i >= 0; i--) {
+				this.steps.get(i).exit();
+			}
+		}
+	}
+
+	private static void join(CompletableFuture<?> wait) throws Throwable {
+		if (wait.isDone() && !wait.isCompletedExceptionally()) {
+			return;
+		}
+		try {
+			// a Lockstep wait's join gives up its place on interrupt, and refuses to block inside
+			// a continuation that Lockstep runs
+			wait.join();
+		}
+		catch (CompletionException ex) {
+			throw Admission.unwrap(ex);
+		}
+	}
+
+	List<Step> steps() {
+		return this.steps;
+	}
+
+	/** Sets the plan's event, if it has one: the call succeeded. */
+	void succeeded() {
+		if (this.setEvent != null) {
+			this.setEvent.set();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.method;
+	}
+
+}

@@ -1,0 +1,141 @@
+package io.github.lockstep.spring;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.AsyncSemaphore;
+
+/**
+ * Every Lockstep primitive of an application, by name: those configured under {@code lockstep.*},
+ * those declared only by annotations, and those {@link #register registered} in code. A name
+ * refers to one primitive, whatever its kind.
+ *
+ * <pre>{@code
+ * AsyncLock inventory = registry.lock("inventory").orElseThrow();
+ * inventory.withLock(() -> reserve(sku, quantity));
+ * }</pre>
+ *
+ * <p>The lookups are also the way around self-invocation, which a Spring proxy cannot see: a method
+ * that calls an annotated method of its own class can take the primitive directly.
+ */
+public class LockstepRegistry {
+
+	private final ConcurrentSkipListMap<String, AsyncPrimitive> primitives = new ConcurrentSkipListMap<>();
+
+	/**
+	 * Returns the lock of the given name.
+	 * @param name the name
+	 * @return the lock, or empty if no lock has that name
+	 */
+	public Optional<AsyncLock> lock(String name) {
+		return find(name, AsyncLock.class);
+	}
+
+	/**
+	 * Returns the semaphore (plain or bounded) of the given name.
+	 * @param name the name
+	 * @return the semaphore, or empty if no semaphore has that name
+	 */
+	public Optional<AsyncSemaphore> semaphore(String name) {
+		return find(name, AsyncSemaphore.class);
+	}
+
+	/**
+	 * Returns the event of the given name.
+	 * @param name the name
+	 * @return the event, or empty if no event has that name
+	 */
+	public Optional<AsyncEvent> event(String name) {
+		return find(name, AsyncEvent.class);
+	}
+
+	/**
+	 * Returns the condition of the given name.
+	 * @param name the name
+	 * @return the condition, or empty if no condition has that name
+	 */
+	public Optional<AsyncCondition> condition(String name) {
+		return find(name, AsyncCondition.class);
+	}
+
+	/**
+	 * Returns the barrier of the given name.
+	 * @param name the name
+	 * @return the barrier, or empty if no barrier has that name
+	 */
+	public Optional<AsyncBarrier> barrier(String name) {
+		return find(name, AsyncBarrier.class);
+	}
+
+	/**
+	 * Returns the primitive of the given name, whatever its kind.
+	 * @param name the name
+	 * @return the primitive, or empty if none has that name
+	 */
+	public Optional<AsyncPrimitive> find(String name) {
+		return Optional.ofNullable(this.primitives.get(name));
+	}
+
+	/**
+	 * Returns every primitive, sorted by name.
+	 * @return an unmodifiable snapshot
+	 */
+	public Collection<AsyncPrimitive> all() {
+		return List.copyOf(this.primitives.values());
+	}
+
+	/**
+	 * Adds a primitive created in code, so that annotations, metrics and the Actuator endpoint
+	 * see it like a configured one. Register it before the beans whose annotations name it are
+	 * created, for instance from a {@code @Bean} method.
+	 * @param <P> the primitive's type
+	 * @param primitive the primitive
+	 * @return the primitive
+	 * @throws IllegalStateException if another primitive already has its name
+	 */
+	public <P extends AsyncPrimitive> P register(P primitive) {
+		AsyncPrimitive existing = this.primitives.putIfAbsent(primitive.name(), primitive);
+		if (existing != null && existing != primitive) {
+			throw new IllegalStateException("Lockstep already has a " + kind(existing) + " named '"
+					+ primitive.name() + "'; give the new " + kind(primitive) + " another name");
+		}
+		return primitive;
+	}
+
+	/**
+	 * Returns the kind of a primitive as used in configuration keys, metrics and the endpoint.
+	 * @param primitive the primitive
+	 * @return {@code lock}, {@code semaphore}, {@code event}, {@code condition} or {@code barrier}
+	 */
+	public static String kind(AsyncPrimitive primitive) {
+		if (primitive instanceof AsyncLock) {
+			return "lock";
+		}
+		if (primitive instanceof AsyncSemaphore) {
+			return "semaphore";
+		}
+		if (primitive instanceof AsyncEvent) {
+			return "event";
+		}
+		if (primitive instanceof AsyncCondition) {
+			return "condition";
+		}
+		if (primitive instanceof AsyncBarrier) {
+			return "barrier";
+		}
+		throw new IllegalArgumentException("Not a Lockstep primitive: " + primitive.getClass().getName());
+	}
+
+	private <P extends AsyncPrimitive> Optional<P> find(String name, Class<P> type) {
+		AsyncPrimitive primitive = this.primitives.get(name);
+		return type.isInstance(primitive) ? Optional.of(type.cast(primitive)) : Optional.empty();
+	}
+
+}
