@@ -95,8 +95,7 @@ final class MethodPlans {
 	}
 
 	private static boolean hasAny(Method method, Class<?> targetClass) {
-		return ALL.stream().anyMatch((type) -> MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(type)
-				|| (Modifier.isPublic(method.getModifiers()) && find(method, targetClass, type).isPresent()));
+		return ALL.stream().anyMatch((type) -> find(method, targetClass, type).isPresent());
 	}
 
 	private static void checkReachable(Method method) {
@@ -224,13 +223,23 @@ final class MethodPlans {
 				|| ClassUtils.getAllInterfacesForClassAsSet(type).stream().anyMatch((i) -> i.getName().equals(publisher));
 	}
 
-	/** The annotation on the method, else on its class (public methods only); method wins. */
+	/**
+	 * The annotation on the method, else on its class; a class's covers the public instance
+	 * methods it gives the bean, not {@code equals}, {@code hashCode} and {@code toString}.
+	 */
 	private static <A extends Annotation> MergedAnnotation<A> find(Method method, Class<?> targetClass, Class<A> type) {
 		MergedAnnotation<A> onMethod = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).get(type);
-		if (onMethod.isPresent() || !Modifier.isPublic(method.getModifiers())) {
+		if (onMethod.isPresent() || !coveredByClass(method)) {
 			return onMethod;
 		}
 		return MergedAnnotations.from(targetClass, SearchStrategy.TYPE_HIERARCHY).get(type);
+	}
+
+	private static boolean coveredByClass(Method method) {
+		int modifiers = method.getModifiers();
+		return Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && method.getDeclaringClass() != Object.class
+				&& !ReflectionUtils.isEqualsMethod(method) && !ReflectionUtils.isHashCodeMethod(method)
+				&& !ReflectionUtils.isToStringMethod(method);
 	}
 
 	/** {@code Mailer.send}, with the parameter types if the name is overloaded: {@code Mailer.send(int,String)}. */

@@ -1,11 +1,12 @@
 package io.github.lockstep.autoconfigure;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.micrometer.context.ContextSnapshot;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.aop.ProxyMethodInvocation;
@@ -14,8 +15,10 @@ import org.springframework.aop.ProxyMethodInvocation;
  * Calls of Reactor {@code Mono} and {@code Flux} methods. Each subscription is one call: its wait
  * starts on subscribe and holds no thread, the method is called once admitted, and what the call
  * holds is given back, exactly once, when the subscription ends: on completion and on error
- * before the signal goes downstream, and on cancel (a dispose). Loaded only when Reactor is
- * present.
+ * before the signal goes downstream (so a subscriber that has its result may call again at once);
+ * on cancel (a dispose) at once if the method has not been called, else once the cancel has
+ * reached the method's publisher (so a call admitted in its place cannot start before the
+ * cancelled one is told to stop). Loaded only when Reactor is present.
  */
 final class ReactiveCalls {
 
@@ -24,67 +27,107 @@ final class ReactiveCalls {
 
 	static Mono<Object> mono(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
 		return Mono.defer(() -> {
-			Admission admission = Admission.start(plan.steps());
-			ContextSnapshot context = resumption.capture();
-			return admitted(admission, resumption)
-				.then(Mono.defer(() -> Mono.from(call(plan, invocation, context))))
-				.doOnSuccess((value) -> succeeded(plan, admission))
-				.doOnError((failure) -> admission.exit())
-				.doOnCancel(admission::exit);
+			Call call = new Call(plan, invocation, resumption);
+			return call.admitted()
+				.then(Mono.defer(() -> Mono.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
+				.doOnSuccess((value) -> call.succeeded())
+				.doOnError((failure) -> call.admission.exit())
+				.doOnCancel(call::cancelled);
 		});
 	}
 
 	static Flux<Object> flux(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
 		return Flux.defer(() -> {
-			Admission admission = Admission.start(plan.steps());
-			ContextSnapshot context = resumption.capture();
-			return admitted(admission, resumption)
-				.thenMany(Flux.defer(() -> call(plan, invocation, context)))
-				.doOnComplete(() -> succeeded(plan, admission))
-				.doOnError((failure) -> admission.exit())
-				.doOnCancel(admission::exit);
+			Call call = new Call(plan, invocation, resumption);
+			return call.admitted()
+				.thenMany(Flux.defer(() -> Flux.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
+				.doOnComplete(call::succeeded)
+				.doOnError((failure) -> call.admission.exit())
+				.doOnCancel(call::cancelled);
 		});
 	}
 
-	/** Completes once admitted; a cancel is left to {@code doOnCancel}, which gives up the wait. */
-	private static Mono<Void> admitted(Admission admission, Resumption resumption) {
-		Mono<Void> admitted = Mono.fromFuture(admission.admitted(), true);
-		if (resumption.executor() != null && !admission.admitted().isDone()) {
-			Scheduler scheduler = Schedulers.fromExecutor(resumption.executor());
-			admitted = admitted.publishOn(scheduler);
-		}
-		return admitted;
-	}
+	/** One subscription's call. */
+	private static final class Call {
 
-	/**
-	 * Calls the method in the caller's context. The publisher it returns runs in whatever context
-	 * Reactor gives it (see {@code Hooks.enableAutomaticContextPropagation()}).
-	 */
-	@SuppressWarnings({ "unchecked", "try" })
-	private static Publisher<Object> call(MethodPlan plan, MethodInvocation invocation, ContextSnapshot context) {
-		// one call per subscription, each through the interceptors inside Lockstep's
-		MethodInvocation call = (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone()
-				: invocation;
-		Publisher<Object> publisher;
-		try (ContextSnapshot.Scope scope = context.setThreadLocals()) {
-			publisher = (Publisher<Object>) call.proceed();
-		}
-		catch (Throwable ex) {
-			return Flux.error(ex);
-		}
-		if (publisher == null) {
-			return Flux.error(new IllegalStateException(plan + " returned null instead of a publisher"));
-		}
-		return publisher;
-	}
+		private static final int WAITING = 0;
 
-	private static void succeeded(MethodPlan plan, Admission admission) {
-		try {
-			plan.succeeded();
+		private static final int CALLED = 1;
+
+		private static final int CANCELLED = 2;
+
+		private final MethodPlan plan;
+
+		private final MethodInvocation invocation;
+
+		private final Resumption resumption;
+
+		private final Admission admission;
+
+		private final ContextSnapshot context;
+
+		/** Decides between a cancel and the method's call, which may race on two threads. */
+		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		Call(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
+			this.plan = plan;
+			this.invocation = invocation;
+			this.resumption = resumption;
+			this.admission = Admission.start(plan.steps());
+			this.context = this.admission.admitted().isDone() ? null : resumption.capture();
 		}
-		finally {
-			admission.exit();
+
+		/** Completes once admitted; a cancel does not reach the wait here but in {@link #cancelled}. */
+		Mono<Void> admitted() {
+			Mono<Void> admitted = Mono.fromFuture(this.admission.admitted(), true);
+			if (this.context != null && this.resumption.executor() != null) {
+				admitted = admitted.publishOn(Schedulers.fromExecutor(this.resumption.executor()));
+			}
+			return admitted;
 		}
+
+		/**
+		 * Calls the method, in the caller's context if the call had to wait. The publisher it
+		 * returns runs in whatever context Reactor gives it (see
+		 * {@code Hooks.enableAutomaticContextPropagation()}).
+		 */
+		@SuppressWarnings({ "unchecked", "try" })
+		Publisher<Object> invoke() {
+			if (!this.state.compareAndSet(WAITING, CALLED)) {
+				return Flux.empty();
+			}
+			// one call per subscription, each through the interceptors inside Lockstep's
+			MethodInvocation call = (this.invocation instanceof ProxyMethodInvocation proxied)
+					? proxied.invocableClone() : this.invocation;
+			Publisher<Object> publisher;
+			try (ContextSnapshot.Scope scope = (this.context != null) ? this.context.setThreadLocals() : null) {
+				publisher = (Publisher<Object>) call.proceed();
+			}
+			catch (Throwable ex) {
+				return Flux.error(ex);
+			}
+			if (publisher == null) {
+				return Flux.error(new IllegalStateException(this.plan + " returned null instead of a publisher"));
+			}
+			return publisher;
+		}
+
+		void succeeded() {
+			try {
+				this.plan.succeeded();
+			}
+			finally {
+				this.admission.exit();
+			}
+		}
+
+		/** Gives up a call whose method has not been called; else its publisher's end exits. */
+		void cancelled() {
+			if (this.state.compareAndSet(WAITING, CANCELLED)) {
+				this.admission.exit();
+			}
+		}
+
 	}
 
 }
