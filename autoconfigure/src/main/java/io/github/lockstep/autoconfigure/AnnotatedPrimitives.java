@@ -62,18 +62,14 @@ final class AnnotatedPrimitives {
 
 	AsyncPrimitive resolve(Use use) {
 		if (use.size() < 0) {
-			throw new LockstepConfigurationException(use.where() + " has " + sizeWord(use.kind()) + " = " + use.size() + ".",
+			throw new LockstepConfigurationException(use.where() + " has " + sizeWord(use.kind()) + " = " + use.size()
+					+ ", but a " + use.kind().word() + " needs at least 1.",
 					"Set " + sizeWord(use.kind()) + " to 1 or more, or leave it out to use " + use.kind().key(use.name(), sizeWord(use.kind())) + ".");
 		}
 		Kind configuredKind = this.configured.kind(use.name());
 		if (configuredKind != null) {
-			checkKind(use, configuredKind, configuredKind.key(use.name()));
+			checkKind(use, configuredKind, "the " + configuredKind.word() + " configured as " + configuredKind.key(use.name()));
 			return this.registry.find(use.name()).orElseThrow();
-		}
-		if (this.strict && use.named()) {
-			throw new LockstepConfigurationException("lockstep.strict is true, but " + use.where() + " names " + use.kind().word()
-					+ " '" + use.name() + "', which is not configured.",
-					"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false.");
 		}
 		this.lock.lock();
 		try {
@@ -84,6 +80,14 @@ final class AnnotatedPrimitives {
 					checkKind(use, Kind.of(inCode), "a " + Kind.of(inCode).word() + " registered in code");
 					return inCode;
 				}
+			}
+			// a name registered in code is no misspelling; one that only annotations declare may be
+			if (this.strict && use.named()) {
+				throw new LockstepConfigurationException("lockstep.strict is true, but " + use.where() + " names "
+						+ use.kind().word() + " '" + use.name() + "', which is not configured.",
+						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false.");
+			}
+			if (first == null) {
 				AsyncPrimitive created = this.registry.register(create(use));
 				this.declared.put(use.name(), use);
 				return created;
@@ -108,7 +112,8 @@ final class AnnotatedPrimitives {
 			throw new LockstepConfigurationException("Two classes named " + use.owner().getSimpleName() + " ("
 					+ first.owner().getName() + " and " + use.owner().getName() + ") would share the default "
 					+ use.kind().word() + " name '" + use.name() + "'.",
-					"Give " + use.where() + " an explicit name.");
+					"Give " + use.where() + (use.where().contains(use.owner().getName()) ? "" : " in " + use.owner().getName())
+							+ " an explicit name, or rename one of the classes.");
 		}
 		if (first.kind() != use.kind()) {
 			throw new LockstepConfigurationException("'" + use.name() + "' is used as a " + first.kind().word() + " by "

@@ -111,10 +111,12 @@ final class ConfiguredPrimitives {
 
 	private static AsyncLock sharedLock(LockstepProperties properties, LockstepRegistry registry, String condition,
 			String lock) {
+		String key = Kind.CONDITION.key(condition, "lock");
 		return registry.lock(lock).orElseThrow(() -> new LockstepConfigurationException(
-				Kind.CONDITION.key(condition, "lock") + " is '" + lock + "', but no lock of that name is configured.",
-				"Configure it as " + Kind.LOCK.key(lock) + ", or name one of the configured locks: "
-						+ new TreeSet<>(properties.getLocks().keySet()) + "."));
+				key + " is '" + lock + "', but no lock of that name is configured.",
+				"Configure it as " + Kind.LOCK.key(lock) + ", or " + (properties.getLocks().isEmpty()
+						? "remove " + key + " to give the condition a lock of its own."
+						: "name one of the configured locks: " + new TreeSet<>(properties.getLocks().keySet()) + ".")));
 	}
 
 }

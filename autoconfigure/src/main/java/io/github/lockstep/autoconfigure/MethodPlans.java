@@ -107,8 +107,29 @@ final class MethodPlans {
 					+ " cannot take effect: the method is " + problem + ", and a Spring proxy only intercepts methods"
 					+ " that are neither private, static nor final.",
 					"Make " + describe(method) + " non-" + problem + " and call it through the bean, or use the"
-							+ " primitive directly, e.g. registry.lock(\"name\").orElseThrow().withLock(…).");
+							+ " primitive directly, e.g. " + directUse(method) + ".");
 		}
+	}
+
+	/** What the method's outermost annotation does, written as a call of the primitive. */
+	private static String directUse(Method method) {
+		Class<? extends Annotation> outermost = ALL.stream()
+			.filter((type) -> MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(type))
+			.findFirst()
+			.orElse(Guarded.class);
+		if (outermost == Throttled.class) {
+			return "registry.semaphore(\"name\").orElseThrow().withPermit(…)";
+		}
+		if (outermost == AwaitEvent.class) {
+			return "registry.event(\"name\").orElseThrow().await()";
+		}
+		if (outermost == SetEvent.class) {
+			return "registry.event(\"name\").orElseThrow().set()";
+		}
+		if (outermost == AwaitBarrier.class) {
+			return "registry.barrier(\"name\").orElseThrow().await()";
+		}
+		return "registry.lock(\"name\").orElseThrow().withLock(…)";
 	}
 
 	private MethodPlan create(Method method, Class<?> targetClass) {
@@ -177,8 +198,9 @@ final class MethodPlans {
 			timeout = null;
 		}
 		if (timeout == null || timeout.isNegative()) {
-			throw new LockstepConfigurationException(use.where().replaceFirst(" on ", "(timeout = \"" + text + "\") on ")
-					+ ": '" + text + "' is not a duration of 0 or more.",
+			int on = use.where().indexOf(" on ");
+			throw new LockstepConfigurationException(use.where().substring(0, on) + "(timeout = \"" + text + "\")"
+					+ use.where().substring(on) + ": '" + text + "' is not a duration of 0 or more.",
 					"Write a duration such as \"500ms\", \"2s\" or \"PT2S\"; \"0\" fails at once when the primitive is not"
 							+ " free, and leaving it out uses the configured timeout.");
 		}
@@ -189,6 +211,14 @@ final class MethodPlans {
 		Class<?> type = method.getReturnType();
 		boolean async = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(Async.class)
 				|| MergedAnnotations.from(targetClass, SearchStrategy.TYPE_HIERARCHY).isPresent(Async.class);
+		// Spring's @Async returns a future it made only for CompletableFuture: check it first, so
+		// that the advice fits an @Async method
+		if (async && type != CompletableFuture.class) {
+			throw new LockstepConfigurationException(annotationsOf(method) + " on @Async method " + describe(method)
+					+ " returning " + type.getSimpleName() + ": Lockstep cannot observe when the task ends, so"
+					+ " it could never give back what the call holds.",
+					"Return CompletableFuture<Void> (or CompletableFuture<T>) from " + describe(method) + ".");
+		}
 		MethodPlan.Shape shape;
 		if (type == CompletionStage.class || type == CompletableFuture.class) {
 			shape = MethodPlan.Shape.STAGE;
@@ -207,12 +237,6 @@ final class MethodPlans {
 		}
 		else {
 			shape = MethodPlan.Shape.SYNC;
-		}
-		if (async && shape != MethodPlan.Shape.STAGE) {
-			throw new LockstepConfigurationException(annotationsOf(method) + " on @Async method " + describe(method)
-					+ " returning " + method.getReturnType().getSimpleName() + ": Lockstep cannot observe when the task ends, so"
-					+ " it could never give back what the call holds.",
-					"Return CompletableFuture<Void> (or CompletableFuture<T>) from " + describe(method) + ".");
 		}
 		return shape;
 	}
