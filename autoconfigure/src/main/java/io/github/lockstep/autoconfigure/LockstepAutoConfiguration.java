@@ -84,7 +84,9 @@ public final class LockstepAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static LockstepAdvisor lockstepAdvisor(ObjectProvider<MethodPlans> plans, ObjectProvider<Resumption> resumption,
 			Environment environment) {
-		int order = environment.getProperty("lockstep.interceptor-order", Integer.class, Ordered.LOWEST_PRECEDENCE - 100);
+		// bound like the other keys (relaxed names, environment variables), before the properties bean exists
+		int order = Binder.get(environment).bind("lockstep.interceptor-order", Integer.class)
+			.orElse(Ordered.LOWEST_PRECEDENCE - 100);
 		return new LockstepAdvisor(new LockstepInterceptor(SingletonSupplier.of(plans::getObject),
 				SingletonSupplier.of(resumption::getObject)), order);
 	}

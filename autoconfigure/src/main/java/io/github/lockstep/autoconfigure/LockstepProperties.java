@@ -19,7 +19,9 @@ import org.springframework.core.Ordered;
  *
  * <p>Names are map keys; a name that holds anything but lowercase letters, digits and {@code -}
  * (a dot, say, as in the default name {@code Mailer.send}) is written in brackets:
- * {@code "[Mailer.send]": { permits: 2 }}, which is Spring Boot's rule for map keys.
+ * {@code "[Mailer.send]": { permits: 2 }}, which is Spring Boot's rule for map keys. Give every
+ * entry at least one setting ({@code ledger: { timeout: 10s }}): Spring Boot's YAML loading drops
+ * an empty {@code ledger: {}} before Lockstep can see it.
  */
 @ConfigurationProperties("lockstep")
 public class LockstepProperties {
