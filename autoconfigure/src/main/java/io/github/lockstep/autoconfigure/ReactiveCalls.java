@@ -5,6 +5,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -30,7 +31,7 @@ final class ReactiveCalls {
 				.then(Mono.defer(() -> Mono.from(call(plan, invocation, context))))
 				.doOnSuccess((value) -> succeeded(plan, admission))
 				.doOnError((failure) -> admission.exit())
-				.doOnCancel(admission::exit);
+				.doFinally((signal) -> cancelled(signal, admission));
 		});
 	}
 
@@ -42,11 +43,11 @@ final class ReactiveCalls {
 				.thenMany(Flux.defer(() -> call(plan, invocation, context)))
 				.doOnComplete(() -> succeeded(plan, admission))
 				.doOnError((failure) -> admission.exit())
-				.doOnCancel(admission::exit);
+				.doFinally((signal) -> cancelled(signal, admission));
 		});
 	}
 
-	/** Completes once admitted; a cancel is left to {@code doOnCancel}, which gives up the wait. */
+	/** Completes once admitted; a cancel is left to {@link #cancelled}, which gives up the wait. */
 	private static Mono<Void> admitted(Admission admission, Resumption resumption) {
 		Mono<Void> admitted = Mono.fromFuture(admission.admitted(), true);
 		if (resumption.executor() != null && !admission.admitted().isDone()) {
@@ -76,6 +77,17 @@ final class ReactiveCalls {
 			return Flux.error(new IllegalStateException(plan + " returned null instead of a publisher"));
 		}
 		return publisher;
+	}
+
+	/**
+	 * Gives back what a cancelled subscription holds. Runs once the cancel has reached upstream:
+	 * giving up a wait cancels the admission future, which a still-subscribed {@code fromFuture}
+	 * would report as an error dropped after the cancel.
+	 */
+	private static void cancelled(SignalType signal, Admission admission) {
+		if (signal == SignalType.CANCEL) {
+			admission.exit();
+		}
 	}
 
 	private static void succeeded(MethodPlan plan, Admission admission) {
