@@ -215,7 +215,7 @@ final class MethodPlans {
 					+ " it could never give back what the call holds.",
 					"Return CompletableFuture<Void> (or CompletableFuture<T>) from " + describe(method) + ".");
 		}
-		return shape;
+		return async ? MethodPlan.Shape.ASYNC_TASK : shape;
 	}
 
 	private static boolean isPublisher(Class<?> type) {
