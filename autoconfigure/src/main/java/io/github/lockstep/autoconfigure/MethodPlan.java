@@ -22,6 +22,13 @@ final class MethodPlan {
 		/** {@code CompletionStage} or {@code CompletableFuture}: ended when the stage is. */
 		STAGE,
 
+		/**
+		 * A Spring {@code @Async} method's {@code CompletableFuture}: ended when the task's future
+		 * is. A cancel is not forwarded to that future, which it would end without stopping the
+		 * task.
+		 */
+		ASYNC_TASK,
+
 		/** Reactor {@code Mono}: one call per subscription, ended when the subscription is. */
 		MONO,
 
@@ -54,7 +61,7 @@ final class MethodPlan {
 		}
 		return switch (this.shape) {
 			case SYNC -> invokeBlocking(invocation);
-			case STAGE -> StageCall.start(this, invocation, resumption);
+			case STAGE, ASYNC_TASK -> StageCall.start(this, invocation, resumption);
 			case MONO -> ReactiveCalls.mono(this, invocation, resumption);
 			case FLUX -> ReactiveCalls.flux(this, invocation, resumption);
 		};
@@ -91,6 +98,14 @@ final class MethodPlan {
 		catch (CompletionException ex) {
 			throw Admission.unwrap(ex);
 		}
+	}
+
+	/**
+	 * Whether ending the returned future early is forwarded to the method's own stage: not for an
+	 * {@code @Async} task, which keeps running, and so keeps its places, until it returns.
+	 */
+	boolean forwardsCancel() {
+		return this.shape != Shape.ASYNC_TASK;
 	}
 
 	List<Step> steps() {

@@ -238,7 +238,7 @@ final class MethodPlans {
 		else {
 			shape = MethodPlan.Shape.SYNC;
 		}
-		return shape;
+		return async ? MethodPlan.Shape.ASYNC_TASK : shape;
 	}
 
 	private static boolean isPublisher(Class<?> type) {

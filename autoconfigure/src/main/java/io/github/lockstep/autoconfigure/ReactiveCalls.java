@@ -7,6 +7,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.aop.ProxyMethodInvocation;
@@ -32,7 +33,7 @@ final class ReactiveCalls {
 				.then(Mono.defer(() -> Mono.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
 				.doOnSuccess((value) -> call.succeeded())
 				.doOnError((failure) -> call.admission.exit())
-				.doOnCancel(call::cancelled);
+				.doFinally(call::ended);
 		});
 	}
 
@@ -43,7 +44,7 @@ final class ReactiveCalls {
 				.thenMany(Flux.defer(() -> Flux.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
 				.doOnComplete(call::succeeded)
 				.doOnError((failure) -> call.admission.exit())
-				.doOnCancel(call::cancelled);
+				.doFinally(call::ended);
 		});
 	}
 
@@ -77,7 +78,7 @@ final class ReactiveCalls {
 			this.context = this.admission.admitted().isDone() ? null : resumption.capture();
 		}
 
-		/** Completes once admitted; a cancel does not reach the wait here but in {@link #cancelled}. */
+		/** Completes once admitted; a cancel does not reach the wait here but in {@link #ended}. */
 		Mono<Void> admitted() {
 			Mono<Void> admitted = Mono.fromFuture(this.admission.admitted(), true);
 			if (this.context != null && this.resumption.executor() != null) {
@@ -121,9 +122,14 @@ final class ReactiveCalls {
 			}
 		}
 
-		/** Gives up a call whose method has not been called; else its publisher's end exits. */
-		void cancelled() {
-			if (this.state.compareAndSet(WAITING, CANCELLED)) {
+		/**
+		 * On a cancel, gives up a call whose method has not been called; else the end of the
+		 * method's publisher gives back what it holds. Runs after the cancel has reached upstream:
+		 * giving up cancels the admission future, which a still-subscribed {@code fromFuture}
+		 * would report as an error dropped after the cancel.
+		 */
+		void ended(SignalType signal) {
+			if (signal == SignalType.CANCEL && this.state.compareAndSet(WAITING, CANCELLED)) {
 				this.admission.exit();
 			}
 		}

@@ -13,8 +13,9 @@ import org.aopalliance.intercept.MethodInvocation;
  *
  * <p>Ending the returned future early (cancel, {@code orTimeout}, {@code completeExceptionally})
  * withdraws a call that is still waiting; once the method runs, it is forwarded to the method's
- * stage, and the places are given back when that stage ends, so no more calls run than the
- * primitives allow.
+ * stage (not to an {@code @Async} task's future, which a cancel would end while the task runs on),
+ * and the places are given back when that stage ends, so no more calls run than the primitives
+ * allow.
  */
 final class StageCall {
 
@@ -111,7 +112,7 @@ final class StageCall {
 			}
 		});
 		this.result.whenComplete((value, failure) -> {
-			if (failure != null) {
+			if (failure != null && this.plan.forwardsCancel()) {
 				cancel(stage);
 			}
 		});
