@@ -18,11 +18,6 @@ import org.aopalliance.intercept.MethodInvocation;
  * withdraws a call that is still waiting; once the method runs, it is forwarded to the method's
  * stage, and the places are given back when that stage ends, so no more calls run than the
  * primitives allow.
- *
- * <p>A call whose steps are all free when it arrives (the uncontended case) takes them with
- * {@link Step#tryEnter()} and needs no {@link Admission}: nothing can race its way in, and
- * {@link #exit()} alone gives them back, once. A call that finds a step taken keeps the steps
- * before it and waits for the rest through an {@link Admission}.
  */
 final class StageCall {
 
@@ -55,6 +50,12 @@ final class StageCall {
 		this.admission = admission;
 	}
 
+	/**
+	 * Starts a call. A call whose steps are all free when it arrives (the uncontended case) takes
+	 * them with {@link Step#tryEnter()} and needs no {@link Admission}: nothing can race its way
+	 * in, and {@link #exit()} alone gives them back, once. A call that finds a step taken keeps
+	 * the steps before it and waits for the rest through an {@link Admission}.
+	 */
 	static CompletableFuture<Object> start(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
 		List<Step> steps = plan.steps();
 		int entered = 0;
