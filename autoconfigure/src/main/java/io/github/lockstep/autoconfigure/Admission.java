@@ -48,8 +48,17 @@ final class Admission {
 
 	/** Starts the call's way in. */
 	static Admission start(List<Step> steps) {
+		return start(steps, 0);
+	}
+
+	/**
+	 * Goes on with a call's way in after its first {@code entered} steps, which it already holds
+	 * (through {@link Step#tryEnter()}) and gives back like the rest.
+	 */
+	static Admission start(List<Step> steps, int entered) {
 		Admission admission = new Admission(steps);
-		admission.advance(0);
+		admission.held = entered;
+		admission.advance(entered);
 		return admission;
 	}
 
@@ -188,12 +197,19 @@ final class Admission {
 		}
 	}
 
-	/** Gives back the first {@code count} steps, last first. */
 	private void exitSteps(int count) {
+		exit(this.steps, count);
+	}
+
+	/**
+	 * Gives back the first {@code count} steps, last first; every one of them even if one throws,
+	 * and then throws the first failure.
+	 */
+	static void exit(List<Step> steps, int count) {
 		RuntimeException first = null;
 		for (int i = count - 1; i >= 0; i--) {
 			try {
-				this.steps.get(i).exit();
+				steps.get(i).exit();
 			}
 			catch (RuntimeException ex) {
 				first = (first != null) ? first : ex;

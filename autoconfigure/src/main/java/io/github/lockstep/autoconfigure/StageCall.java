@@ -1,5 +1,8 @@
 package io.github.lockstep.autoconfigure;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,22 +22,61 @@ import org.aopalliance.intercept.MethodInvocation;
  */
 final class StageCall {
 
+	private static final VarHandle EXITED;
+
+	static {
+		try {
+			EXITED = MethodHandles.lookup().findVarHandle(StageCall.class, "exited", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final MethodPlan plan;
 
 	private final MethodInvocation invocation;
 
+	/** {@code null} when every step let the call through at once: {@link #exit()} then gives them back. */
 	private final Admission admission;
 
 	private final CompletableFuture<Object> result = new CompletableFuture<>();
 
-	private StageCall(MethodPlan plan, MethodInvocation invocation) {
+	@SuppressWarnings("unused") // accessed through EXITED
+	private volatile boolean exited;
+
+	private StageCall(MethodPlan plan, MethodInvocation invocation, Admission admission) {
 		this.plan = plan;
 		this.invocation = invocation;
-		this.admission = Admission.start(plan.steps());
+		this.admission = admission;
 	}
 
+	/**
+	 * Starts a call. A call whose steps are all free when it arrives (the uncontended case) takes
+	 * them with {@link Step#tryEnter()} and needs no {@link Admission}: nothing can race its way
+	 * in, and {@link #exit()} alone gives them back, once. A call that finds a step taken keeps
+	 * the steps before it and waits for the rest through an {@link Admission}.
+	 */
 	static CompletableFuture<Object> start(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
-		StageCall call = new StageCall(plan, invocation);
+		List<Step> steps = plan.steps();
+		int entered = 0;
+		try {
+			while (entered < steps.size() && steps.get(entered).tryEnter()) {
+				entered++;
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			Admission.exit(steps, entered);
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (entered == steps.size()) {
+			// every step free (the uncontended case): no admission to coordinate, run on the
+			// caller's thread, in the caller's context
+			StageCall call = new StageCall(plan, invocation, null);
+			call.run();
+			return call.result;
+		}
+		StageCall call = new StageCall(plan, invocation, Admission.start(steps, entered));
 		CompletableFuture<Void> admitted = call.admission.admitted();
 		if (admitted.isDone() && !admitted.isCompletedExceptionally()) {
 			// admitted at once: run on the caller's thread, in the caller's context
@@ -58,13 +100,23 @@ final class StageCall {
 		return call.result;
 	}
 
+	/** Gives back what the call holds, once; later calls do nothing. */
+	private void exit() {
+		if (this.admission != null) {
+			this.admission.exit();
+		}
+		else if (EXITED.compareAndSet(this, false, true)) {
+			Admission.exit(this.plan.steps(), this.plan.steps().size());
+		}
+	}
+
 	private void resume(Resumption resumption, ContextSnapshot context) {
 		try {
 			resumption.resume(context, this::run);
 		}
 		catch (RuntimeException ex) {
 			// the executor refused the task
-			this.admission.exit();
+			exit();
 			this.result.completeExceptionally(ex);
 		}
 	}
@@ -72,7 +124,7 @@ final class StageCall {
 	private void run() {
 		if (this.result.isDone()) {
 			// ended (cancelled, timed out) while the grant raced it: give the grant back
-			this.admission.exit();
+			exit();
 			return;
 		}
 		CompletionStage<?> stage;
@@ -83,7 +135,7 @@ final class StageCall {
 			}
 		}
 		catch (Throwable ex) {
-			this.admission.exit();
+			exit();
 			this.result.completeExceptionally(ex);
 			return;
 		}
@@ -99,7 +151,7 @@ final class StageCall {
 			}
 			try {
 				// given back before the caller's continuations run, so they can enter again
-				this.admission.exit();
+				exit();
 			}
 			catch (RuntimeException ex) {
 				end = (end != null) ? end : ex;

@@ -17,6 +17,13 @@ abstract class Step {
 	/** Starts the wait; never blocks. The future completes once the call may go on. */
 	abstract CompletableFuture<?> enter();
 
+	/**
+	 * Enters at once if the primitive lets the call through without waiting, and queues nothing
+	 * otherwise. Fair primitives refuse while others wait, just as {@link #enter()} would queue.
+	 * @return true if entered: {@link #exit()} then gives back what it took
+	 */
+	abstract boolean tryEnter();
+
 	/** Gives back what a completed {@link #enter()} granted; nothing for events and barriers. */
 	void exit() {
 	}
@@ -26,6 +33,11 @@ abstract class Step {
 			@Override
 			CompletableFuture<?> enter() {
 				return (timeout != null) ? lock.acquire(timeout) : lock.acquire();
+			}
+
+			@Override
+			boolean tryEnter() {
+				return lock.tryAcquire();
 			}
 
 			@Override
@@ -43,6 +55,11 @@ abstract class Step {
 			}
 
 			@Override
+			boolean tryEnter() {
+				return semaphore.tryAcquire();
+			}
+
+			@Override
 			void exit() {
 				semaphore.release();
 			}
@@ -55,6 +72,11 @@ abstract class Step {
 			CompletableFuture<?> enter() {
 				return (timeout != null) ? event.await(timeout) : event.await();
 			}
+
+			@Override
+			boolean tryEnter() {
+				return event.isSet();
+			}
 		};
 	}
 
@@ -63,6 +85,12 @@ abstract class Step {
 			@Override
 			CompletableFuture<?> enter() {
 				return (timeout != null) ? barrier.await(timeout) : barrier.await();
+			}
+
+			@Override
+			boolean tryEnter() {
+				// an arrival counts towards the round, so it cannot be tried and taken back
+				return false;
 			}
 		};
 	}
