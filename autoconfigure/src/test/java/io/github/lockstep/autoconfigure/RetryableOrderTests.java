@@ -1,8 +1,12 @@
 package io.github.lockstep.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.lockstep.AsyncSemaphore;
@@ -22,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring Framework 7's {@code @Retryable} wraps Lockstep's interceptor, so each attempt takes its
- * own permit: a caller queued during the first attempt runs before the retry.
+ * own permit: a call queued during the first attempt runs before the retry (with Lockstep
+ * outside, the retry would keep the permit and run first).
  */
 @SpringBootTest(properties = { "lockstep.semaphores.one.permits=1", "lockstep.semaphores.one.bounded=true" })
 class RetryableOrderTests {
@@ -36,14 +41,21 @@ class RetryableOrderTests {
 
 	@Test
 	void eachRetryAttemptTakesItsOwnPermit() throws Exception {
-		CompletableFuture<Void> retried = CompletableFuture.runAsync(() -> this.service.flaky(this.one));
-		// the first attempt is inside, holding the only permit, until a second caller queues
-		CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+		ExecutorService caller = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> retried = caller.submit(this.service::flaky);
+			// the first attempt holds the only permit until told to fail
 			this.service.awaitFirstAttempt();
-			this.service.other();
-		});
-		retried.get(10, TimeUnit.SECONDS);
-		other.get(10, TimeUnit.SECONDS);
+			CompletableFuture<Void> other = this.service.other();
+			assertThat(other).isNotDone();
+			assertThat(this.one.queueLength()).isEqualTo(1);
+			this.service.failFirstAttempt();
+			retried.get(10, TimeUnit.SECONDS);
+			assertThat(other).succeedsWithin(Duration.ofSeconds(10));
+		}
+		finally {
+			caller.shutdownNow();
+		}
 		assertThat(this.service.calls()).containsExactly("flaky 1", "other", "flaky 2");
 		assertThat(this.one.availablePermits()).isEqualTo(1);
 	}
@@ -66,31 +78,34 @@ class RetryableOrderTests {
 
 		private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
+		private final CompletableFuture<Void> failFirst = new CompletableFuture<>();
+
 		private int attempts;
 
 		@Retryable(maxRetries = 1, delay = 0)
 		@Throttled("one")
-		public void flaky(AsyncSemaphore semaphore) {
+		public void flaky() {
 			this.attempts++;
 			this.calls.add("flaky " + this.attempts);
 			if (this.attempts == 1) {
 				this.firstAttempt.complete(null);
-				// fail only once the other caller waits for the permit this attempt holds
-				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-				while (semaphore.queueLength() == 0 && System.nanoTime() < deadline) {
-					Thread.onSpinWait();
-				}
+				this.failFirst.orTimeout(10, TimeUnit.SECONDS).join();
 				throw new IllegalStateException("first attempt fails");
 			}
 		}
 
 		@Throttled("one")
-		public void other() {
+		public CompletableFuture<Void> other() {
 			this.calls.add("other");
+			return CompletableFuture.completedFuture(null);
 		}
 
 		public void awaitFirstAttempt() {
-			this.firstAttempt.join();
+			this.firstAttempt.orTimeout(10, TimeUnit.SECONDS).join();
+		}
+
+		public void failFirstAttempt() {
+			this.failFirst.complete(null);
 		}
 
 		public List<String> calls() {
