@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import io.github.lockstep.spring.LockstepConfigurationException;
 
 import org.springframework.aop.Advisor;
+import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -34,6 +35,10 @@ final class LockstepBeanPostProcessor implements BeanPostProcessor {
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof AopInfrastructureBean) {
+			// a scoped proxy: its target is a bean of its own, checked when it is created
+			return bean;
+		}
 		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
 		List<Method> annotated = this.annotatedMethods.computeIfAbsent(targetClass, MethodPlans::annotatedMethods);
 		if (annotated.isEmpty()) {
@@ -52,10 +57,11 @@ final class LockstepBeanPostProcessor implements BeanPostProcessor {
 		}
 		int async = indexOf(advisors, AsyncAnnotationAdvisor.class);
 		if (async >= 0 && async < lockstep) {
+			// move @Async's advisor in, to just inside Lockstep's, rather than Lockstep's out to
+			// @Async's place: advisors that Spring put outside both (@Retryable) stay outside
 			Advised advised = (Advised) bean;
-			Advisor advisor = advisors[lockstep];
-			advised.removeAdvisor(lockstep);
-			advised.addAdvisor(async, advisor);
+			advised.removeAdvisor(async);
+			advised.addAdvisor(lockstep, advisors[async]);
 		}
 		return bean;
 	}

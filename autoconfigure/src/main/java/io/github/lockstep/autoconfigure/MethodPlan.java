@@ -72,7 +72,7 @@ final class MethodPlan {
 		int entered = 0;
 		try {
 			for (Step step : this.steps) {
-				join(step.enter());
+				enter(step);
 				entered++;
 			}
 			Object result = invocation.proceed();
@@ -83,6 +83,24 @@ final class MethodPlan {
 			for (int i = entered - 1; i >= 0; i--) {
 				this.steps.get(i).exit();
 			}
+		}
+	}
+
+	/**
+	 * Waits for one step. A wait that ends in a throw (the refusal to block inside a Lockstep
+	 * continuation among them, which leaves the wait queued) is withdrawn, and a grant that won
+	 * the race is given back, so that nothing is left holding or queued for a call that failed.
+	 */
+	private static void enter(Step step) throws Throwable {
+		CompletableFuture<?> wait = step.enter();
+		try {
+			join(wait);
+		}
+		catch (Throwable ex) {
+			if (!wait.cancel(false) && wait.isDone() && !wait.isCompletedExceptionally()) {
+				step.exit();
+			}
+			throw ex;
 		}
 	}
 
