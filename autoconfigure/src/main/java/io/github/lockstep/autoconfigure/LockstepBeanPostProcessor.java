@@ -3,6 +3,7 @@ package io.github.lockstep.autoconfigure;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -12,7 +13,11 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
 
 /**
@@ -23,18 +28,45 @@ import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
  * <p>Deliberately not {@code Ordered}: Spring runs it after every ordered post-processor, the
  * auto-proxy creator and {@code AsyncAnnotationBeanPostProcessor} among them.
  */
-final class LockstepBeanPostProcessor implements BeanPostProcessor {
+final class LockstepBeanPostProcessor implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
 
 	private final Supplier<MethodPlans> plans;
 
 	private final Map<Class<?>, List<Method>> annotatedMethods = new ConcurrentHashMap<>();
+
+	/** Beans this post-processor has seen; the others were made before it existed. */
+	private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+	private BeanFactory beanFactory;
 
 	LockstepBeanPostProcessor(Supplier<MethodPlans> plans) {
 		this.plans = plans;
 	}
 
 	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	/**
+	 * Checks the singletons made before this post-processor was registered (dependencies of
+	 * other post-processors), which Spring did not pass through it.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory instanceof ConfigurableListableBeanFactory factory) {
+			for (String name : factory.getSingletonNames()) {
+				Object bean = factory.getSingleton(name);
+				if (bean != null && !this.seen.contains(name)) {
+					postProcessAfterInitialization(bean, name);
+				}
+			}
+		}
+	}
+
+	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		this.seen.add(beanName);
 		if (bean instanceof AopInfrastructureBean) {
 			// a scoped proxy: its target is a bean of its own, checked when it is created
 			return bean;
