@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +130,21 @@ final class Gates {
 	static <T> List<CompletableFuture<T>> issueFromOneThread(int count, IntFunction<CompletableFuture<T>> call) {
 		return assertTimeoutPreemptively(DEADLINE, () -> IntStream.range(0, count).mapToObj(call).toList(),
 				"the issuing thread blocked");
+	}
+
+	/**
+	 * Checks a batch of calls issued while every gate was closed: {@code limit} of them are inside,
+	 * held at their gates, the rest wait ({@code waiting} reads the primitive's queue) and none is
+	 * done; then opens the gates and checks that all finish, in call order, with never more than
+	 * {@code limit} inside.
+	 */
+	void assertLimitHolds(List<CompletableFuture<Integer>> calls, int limit, IntSupplier waiting) {
+		assertThat(closed()).as("admitted, held at their gates").isEqualTo(limit);
+		assertThat(waiting.getAsInt()).as("still waiting").isEqualTo(calls.size() - limit);
+		assertThat(calls).noneMatch(CompletableFuture::isDone);
+		openAll(calls.size());
+		assertThat(resultsOf(calls)).containsExactlyElementsOf(IntStream.range(0, calls.size()).boxed().toList());
+		assertThat(mostInside()).isEqualTo(limit);
 	}
 
 	/** Waits for every call to succeed, and returns the results in call order. */

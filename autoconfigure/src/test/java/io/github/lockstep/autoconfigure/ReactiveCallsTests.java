@@ -77,12 +77,7 @@ class ReactiveCallsTests {
 		List<CompletableFuture<Integer>> calls = issueFromOneThread(CALLS,
 				(call) -> this.service.throttledMono(call).toFuture());
 
-		assertThat(this.gates.closed()).as("admitted, held at their gates").isEqualTo(5);
-		assertThat(semaphore.queueLength()).as("still waiting").isEqualTo(CALLS - 5);
-		assertThat(calls).noneMatch(CompletableFuture::isDone);
-		this.gates.openAll(CALLS);
-		assertThat(resultsOf(calls)).containsExactlyElementsOf(IntStream.range(0, CALLS).boxed().toList());
-		assertThat(this.gates.mostInside()).isEqualTo(5);
+		this.gates.assertLimitHolds(calls, 5, semaphore::queueLength);
 		assertThat(semaphore.availablePermits()).isEqualTo(5);
 		assertThat(semaphore.queueLength()).isZero();
 	}
@@ -94,12 +89,7 @@ class ReactiveCallsTests {
 		List<CompletableFuture<Integer>> calls = issueFromOneThread(CALLS,
 				(call) -> this.service.guardedMono(call).toFuture());
 
-		assertThat(this.gates.closed()).as("admitted, held at its gate").isOne();
-		assertThat(lock.queueLength()).as("still waiting").isEqualTo(CALLS - 1);
-		assertThat(calls).noneMatch(CompletableFuture::isDone);
-		this.gates.openAll(CALLS);
-		assertThat(resultsOf(calls)).containsExactlyElementsOf(IntStream.range(0, CALLS).boxed().toList());
-		assertThat(this.gates.mostInside()).isOne();
+		this.gates.assertLimitHolds(calls, 1, lock::queueLength);
 		assertThat(lock.isLocked()).isFalse();
 		assertThat(lock.queueLength()).isZero();
 	}

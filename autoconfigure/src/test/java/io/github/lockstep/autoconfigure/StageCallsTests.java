@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.IntStream;
 
 import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncLock;
@@ -23,7 +22,6 @@ import org.springframework.context.annotation.Configuration;
 
 import static io.github.lockstep.autoconfigure.Gates.failureOf;
 import static io.github.lockstep.autoconfigure.Gates.issueFromOneThread;
-import static io.github.lockstep.autoconfigure.Gates.resultsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,12 +54,7 @@ class StageCallsTests {
 
 		List<CompletableFuture<Integer>> calls = issueFromOneThread(CALLS, this.service::throttled);
 
-		assertThat(this.gates.closed()).as("admitted, held at their gates").isEqualTo(5);
-		assertThat(semaphore.queueLength()).as("still waiting").isEqualTo(CALLS - 5);
-		assertThat(calls).noneMatch(CompletableFuture::isDone);
-		this.gates.openAll(CALLS);
-		assertThat(resultsOf(calls)).containsExactlyElementsOf(IntStream.range(0, CALLS).boxed().toList());
-		assertThat(this.gates.mostInside()).isEqualTo(5);
+		this.gates.assertLimitHolds(calls, 5, semaphore::queueLength);
 		assertThat(semaphore.availablePermits()).isEqualTo(5);
 		assertThat(semaphore.queueLength()).isZero();
 	}
@@ -73,12 +66,7 @@ class StageCallsTests {
 		List<CompletableFuture<Integer>> calls = issueFromOneThread(CALLS,
 				(call) -> this.service.guarded(call).toCompletableFuture());
 
-		assertThat(this.gates.closed()).as("admitted, held at its gate").isOne();
-		assertThat(lock.queueLength()).as("still waiting").isEqualTo(CALLS - 1);
-		assertThat(calls).noneMatch(CompletableFuture::isDone);
-		this.gates.openAll(CALLS);
-		assertThat(resultsOf(calls)).containsExactlyElementsOf(IntStream.range(0, CALLS).boxed().toList());
-		assertThat(this.gates.mostInside()).isOne();
+		this.gates.assertLimitHolds(calls, 1, lock::queueLength);
 		assertThat(lock.isLocked()).isFalse();
 		assertThat(lock.queueLength()).isZero();
 	}
