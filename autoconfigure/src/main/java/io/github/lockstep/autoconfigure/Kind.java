@@ -1,5 +1,6 @@
 package io.github.lockstep.autoconfigure;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.github.lockstep.AsyncPrimitive;
@@ -26,7 +27,7 @@ enum Kind {
 
 	/** The kind's word in messages, metrics and the endpoint: {@code semaphore}. */
 	String word() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** The key of a primitive, {@code lockstep.semaphores.payment-api}, or {@code ….[Mailer.send]}. */
@@ -40,7 +41,7 @@ enum Kind {
 	}
 
 	static Kind of(AsyncPrimitive primitive) {
-		return valueOf(LockstepRegistry.kind(primitive).toUpperCase(java.util.Locale.ROOT));
+		return valueOf(LockstepRegistry.kind(primitive).toUpperCase(Locale.ROOT));
 	}
 
 }

@@ -99,7 +99,12 @@ final class LockstepBeanPostProcessor implements BeanPostProcessor, SmartInitial
 	}
 
 	private static int indexOf(Advisor[] advisors, Class<? extends Advisor> type) {
-		return List.of(advisors).stream().filter(type::isInstance).findFirst().map(List.of(advisors)::indexOf).orElse(-1);
+		for (int i = 0; i < advisors.length; i++) {
+			if (type.isInstance(advisors[i])) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 }
