@@ -56,7 +56,7 @@ public interface AsyncCondition extends AsyncPrimitive {
 	 */
 	static AsyncCondition create() {
 		String name = Names.anonymous("condition");
-		return new InMemoryCondition(name, new InMemoryLock(name));
+		return new InMemoryCondition(name, new InMemoryLock(name), true);
 	}
 
 	/**
@@ -65,7 +65,7 @@ public interface AsyncCondition extends AsyncPrimitive {
 	 * @return a new condition
 	 */
 	static AsyncCondition create(String name) {
-		return new InMemoryCondition(Names.check(name), new InMemoryLock(name));
+		return new InMemoryCondition(Names.check(name), new InMemoryLock(name), true);
 	}
 
 	/**
@@ -78,7 +78,7 @@ public interface AsyncCondition extends AsyncPrimitive {
 		if (lock == null) {
 			throw new IllegalArgumentException("Condition '" + name + "': lock must not be null");
 		}
-		return new InMemoryCondition(Names.check(name), lock);
+		return new InMemoryCondition(Names.check(name), lock, false);
 	}
 
 	/**

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once when it trips, so there is no draining phase; reset and abort act on the waiters queued at
  * that moment, which are exactly the ones not yet released.
  */
-final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner {
+final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner, Instrumented {
 
 	private static final String ABORTED = "Barrier aborted";
 
@@ -32,6 +32,8 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner {
 	private final WaitQueue arrived = new WaitQueue();
 
 	private volatile boolean broken;
+
+	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
 
 	InMemoryBarrier(String name, int parties) {
 		if (parties < 1) {
@@ -54,6 +56,16 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner {
 	}
 
 	@Override
+	public PrimitiveProbe probe() {
+		return this.probe;
+	}
+
+	@Override
+	public void probe(PrimitiveProbe probe) {
+		this.probe = probe;
+	}
+
+	@Override
 	public CompletableFuture<Integer> await() {
 		return arrive(null, Long.MAX_VALUE);
 	}
@@ -69,7 +81,7 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner {
 		this.lock.lock();
 		try {
 			if (this.broken) {
-				return CompletableFuture.failedFuture(new BarrierBrokenException(this.name, ABORTED));
+				return Waiter.refused(this.probe, new BarrierBrokenException(this.name, ABORTED));
 			}
 			if (this.arrived.size() + 1 == this.parties) {
 				round = takeAll();
@@ -79,10 +91,11 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner {
 				waiter = null;
 			}
 			else if (nanos <= 0) {
-				return CompletableFuture.failedFuture(new AcquireTimeoutException(kind(), this.name, timeout));
+				return Waiter.refused(this.probe, new AcquireTimeoutException(kind(), this.name, timeout));
 			}
 			else {
 				waiter = new Waiter<>(this);
+				waiter.queued();
 				this.arrived.add(waiter);
 				round = null;
 			}

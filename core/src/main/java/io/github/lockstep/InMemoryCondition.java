@@ -17,8 +17,11 @@ import java.util.function.BooleanSupplier;
  * record the failure to complete with. A waiter that leaves with a failure after being signalled
  * signals the next one (gh-112202); one that was never signalled does not (3.13 would, which is a
  * spurious wake-up).
+ *
+ * <p>The probe hears of the waits for a signal. A condition's own lock reports its acquisitions
+ * and holds to the condition's probe too; a shared lock reports to its own.
  */
-final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
+final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumented {
 
 	private final String name;
 
@@ -28,9 +31,15 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 
 	private final WaitQueue queue = new WaitQueue();
 
-	InMemoryCondition(String name, AsyncLock lock) {
+	/** Whether {@code lock} was made for this condition alone. */
+	private final boolean ownsLock;
+
+	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
+
+	InMemoryCondition(String name, AsyncLock lock, boolean ownsLock) {
 		this.name = name;
 		this.lock = lock;
+		this.ownsLock = ownsLock;
 	}
 
 	@Override
@@ -41,6 +50,19 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 	@Override
 	public String kind() {
 		return "Condition";
+	}
+
+	@Override
+	public PrimitiveProbe probe() {
+		return this.probe;
+	}
+
+	@Override
+	public void probe(PrimitiveProbe probe) {
+		this.probe = probe;
+		if (this.ownsLock && this.lock instanceof Instrumented instrumented) {
+			instrumented.probe(probe);
+		}
 	}
 
 	@Override
@@ -105,6 +127,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 		}
 		this.guard.lock();
 		try {
+			wait.queued();
 			this.queue.add(wait);
 		}
 		finally {
@@ -229,6 +252,11 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner {
 			this.predicate = predicate;
 			this.signalledValue = signalledValue;
 			this.timedOutValue = timedOutValue;
+		}
+
+		@Override
+		WaitOutcome outcome(T value) {
+			return this.timedOut ? WaitOutcome.TIMEOUT : WaitOutcome.ACQUIRED;
 		}
 
 		/** Records the request; the future fails with it once the lock is held again. */

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** {@link AsyncEvent} as a flag and a queue of waiters. */
-final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
+final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 
 	private final String name;
 
@@ -16,6 +16,8 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
 	private final WaitQueue queue = new WaitQueue();
 
 	private volatile boolean set;
+
+	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
 
 	InMemoryEvent(String name) {
 		this.name = name;
@@ -29,6 +31,16 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
 	@Override
 	public String kind() {
 		return "Event";
+	}
+
+	@Override
+	public PrimitiveProbe probe() {
+		return this.probe;
+	}
+
+	@Override
+	public void probe(PrimitiveProbe probe) {
+		this.probe = probe;
 	}
 
 	@Override
@@ -82,7 +94,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
 			return Settled.ACQUIRED;
 		}
 		if (nanos <= 0) {
-			return CompletableFuture.failedFuture(new AcquireTimeoutException(kind(), this.name, timeout));
+			return Waiter.refused(this.probe, new AcquireTimeoutException(kind(), this.name, timeout));
 		}
 		Waiter<Void> waiter = new Waiter<>(this);
 		CompletableFuture<Void> result = enqueue(waiter);
@@ -98,6 +110,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner {
 			if (this.set) {
 				return Settled.ACQUIRED;
 			}
+			waiter.queued();
 			this.queue.add(waiter);
 			return waiter;
 		}

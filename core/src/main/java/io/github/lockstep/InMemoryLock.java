@@ -4,17 +4,27 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link AsyncLock} over a {@link PermitSync} of one permit. */
-final class InMemoryLock implements AsyncLock {
+final class InMemoryLock implements AsyncLock, Instrumented {
 
 	private final PermitSync sync;
 
 	InMemoryLock(String name) {
-		this.sync = new PermitSync("Lock", name, 1, 1, "Lock is not acquired.");
+		this.sync = new PermitSync("Lock", name, 1, 1, "Lock is not acquired.", true);
 	}
 
 	@Override
 	public String name() {
 		return this.sync.name();
+	}
+
+	@Override
+	public PrimitiveProbe probe() {
+		return this.sync.probe();
+	}
+
+	@Override
+	public void probe(PrimitiveProbe probe) {
+		this.sync.probe(probe);
 	}
 
 	@Override

@@ -2,9 +2,11 @@ package io.github.lockstep;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /** {@link AsyncSemaphore} over a {@link PermitSync}. */
-final class InMemorySemaphore implements AsyncSemaphore {
+final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 
 	private final PermitSync sync;
 
@@ -16,13 +18,23 @@ final class InMemorySemaphore implements AsyncSemaphore {
 					"Semaphore '" + name + "': initial value must be >= 0, but was " + permits);
 		}
 		this.sync = new PermitSync("Semaphore", name, permits, bounded ? permits : Integer.MAX_VALUE,
-				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded");
+				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false);
 		this.bounded = bounded;
 	}
 
 	@Override
 	public String name() {
 		return this.sync.name();
+	}
+
+	@Override
+	public PrimitiveProbe probe() {
+		return this.sync.probe();
+	}
+
+	@Override
+	public void probe(PrimitiveProbe probe) {
+		this.sync.probe(probe);
 	}
 
 	@Override
@@ -63,6 +75,35 @@ final class InMemorySemaphore implements AsyncSemaphore {
 	@Override
 	public int queueLength() {
 		return this.sync.queueLength();
+	}
+
+	/** Reports the permit's hold to the probe: here, unlike a bare acquire, the pair is known. */
+	@Override
+	public <T> CompletableFuture<T> withPermit(Supplier<? extends CompletionStage<T>> action) {
+		PrimitiveProbe probe = this.sync.probe();
+		if (probe == PrimitiveProbe.NONE) {
+			return AsyncSemaphore.super.withPermit(action);
+		}
+		Hold hold = new Hold();
+		return Guard.run(acquire(), () -> {
+			release();
+			if (hold.begun) {
+				probe.holdEnded(hold.started);
+			}
+		}, () -> {
+			hold.started = probe.holdStarted();
+			hold.begun = true;
+			return action.get();
+		});
+	}
+
+	/** A withPermit hold; a permit handed back without running the action (a lost race) was none. */
+	private static final class Hold {
+
+		boolean begun;
+
+		long started;
+
 	}
 
 	@Override

@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code lock}, together with the matching change of {@code queue}: an acquirer that must wait
  * turns {@code s <= 0} into {@code s-1} and queues itself, a release or a withdrawal takes one
  * waiter out and adds one back. So while {@code state < 0}, {@code -state == queue.size()}.
+ *
+ * <p>The probe hears of waits from {@link Waiter}; holds are reported only for a lock
+ * ({@code timesHolds}), whose one holder makes an acquire and a release a pair. A permit taken at
+ * once costs the probe nothing else, so an uninstrumented primitive pays one field read.
  */
 final class PermitSync implements Waiter.Owner {
 
@@ -45,6 +49,13 @@ final class PermitSync implements Waiter.Owner {
 
 	private final String overReleaseMessage;
 
+	private final boolean timesHolds;
+
+	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
+
+	/** The probe's token for the current hold of a lock; written by whoever is granted it. */
+	private long holdStarted;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final WaitQueue queue = new WaitQueue();
@@ -52,8 +63,9 @@ final class PermitSync implements Waiter.Owner {
 	@SuppressWarnings("unused") // accessed through STATE
 	private volatile int state;
 
-	PermitSync(String kind, String name, int permits, int bound, String overReleaseMessage) {
+	PermitSync(String kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds) {
 		this.kind = kind;
+		this.timesHolds = timesHolds;
 		this.name = name;
 		this.bound = bound;
 		this.overReleaseMessage = overReleaseMessage;
@@ -70,7 +82,24 @@ final class PermitSync implements Waiter.Owner {
 		return this.name;
 	}
 
+	@Override
+	public PrimitiveProbe probe() {
+		return this.probe;
+	}
+
+	void probe(PrimitiveProbe probe) {
+		this.probe = probe;
+	}
+
 	boolean tryAcquire() {
+		if (takeFreePermit()) {
+			held();
+			return true;
+		}
+		return false;
+	}
+
+	private boolean takeFreePermit() {
 		for (;;) {
 			int s = this.state;
 			if (s <= 0) {
@@ -95,7 +124,7 @@ final class PermitSync implements Waiter.Owner {
 			return Settled.ACQUIRED;
 		}
 		if (nanos <= 0) {
-			return CompletableFuture.failedFuture(new AcquireTimeoutException(this.kind, this.name, timeout));
+			return Waiter.refused(this.probe, new AcquireTimeoutException(this.kind, this.name, timeout));
 		}
 		Waiter<Void> waiter = new Waiter<>(this);
 		CompletableFuture<Void> result = enqueue(waiter);
@@ -112,10 +141,12 @@ final class PermitSync implements Waiter.Owner {
 				int s = this.state;
 				if (s > 0) {
 					if (STATE.compareAndSet(this, s, s - 1)) {
+						held();
 						return Settled.ACQUIRED;
 					}
 				}
 				else if (STATE.compareAndSet(this, s, s - 1)) {
+					waiter.queued();
 					this.queue.add(waiter);
 					return waiter;
 				}
@@ -127,6 +158,23 @@ final class PermitSync implements Waiter.Owner {
 	}
 
 	void release() {
+		if (!this.timesHolds) {
+			returnPermit();
+			return;
+		}
+		long started = this.holdStarted;
+		returnPermit();
+		this.probe.holdEnded(started);
+	}
+
+	/** Reports a lock's new hold. */
+	private void held() {
+		if (this.timesHolds) {
+			this.holdStarted = this.probe.holdStarted();
+		}
+	}
+
+	private void returnPermit() {
 		for (;;) {
 			int s = this.state;
 			if (s >= 0) {
@@ -158,6 +206,7 @@ final class PermitSync implements Waiter.Owner {
 			}
 			Waiter<?> first = this.queue.poll();
 			first.grant(null);
+			held();
 			this.state = s + 1;
 			return first;
 		}

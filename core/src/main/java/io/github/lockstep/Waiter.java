@@ -46,6 +46,9 @@ class Waiter<T> extends CompletableFuture<T> {
 
 		String name();
 
+		/** Returns the probe that waits on this primitive report to. */
+		PrimitiveProbe probe();
+
 	}
 
 	private final Owner owner;
@@ -63,11 +66,25 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	private volatile ScheduledFuture<?> timer;
 
+	/** The probe's token from when the wait was queued; written under the owner's lock. */
+	private long started;
+
 	Waiter(Owner owner) {
 		this.owner = owner;
 	}
 
 	// --- the owner's side: decide under the lock, settle outside it
+
+	/** Reports the wait as started; called holding the owner's lock, right before queueing it. */
+	final void queued() {
+		this.started = this.owner.probe().waitStarted();
+	}
+
+	/** A caller refused without queueing, reported as a wait that started and ended at once. */
+	static <T> CompletableFuture<T> refused(PrimitiveProbe probe, LockstepException failure) {
+		probe.waitEnded(probe.waitStarted(), WaitOutcome.of(failure));
+		return CompletableFuture.failedFuture(failure);
+	}
 
 	/** Records a grant; called holding the owner's lock, right after taking the waiter out. */
 	final void grant(Object value) {
@@ -94,13 +111,24 @@ class Waiter<T> extends CompletableFuture<T> {
 	final boolean finish(T value) {
 		boolean completed = super.complete(value);
 		stopTimer();
+		if (completed) {
+			this.owner.probe().waitEnded(this.started, outcome(value));
+		}
 		return completed;
+	}
+
+	/** How a wait that completed normally with {@code value} ended. */
+	WaitOutcome outcome(T value) {
+		return WaitOutcome.ACQUIRED;
 	}
 
 	/** Completes the future exceptionally, bypassing the withdrawal in {@link #completeExceptionally}. */
 	final boolean fail(Throwable failure) {
 		boolean completed = super.completeExceptionally(failure);
 		stopTimer();
+		if (completed) {
+			this.owner.probe().waitEnded(this.started, WaitOutcome.of(failure));
+		}
 		return completed;
 	}
 
