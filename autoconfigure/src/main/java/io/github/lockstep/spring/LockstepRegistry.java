@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncCondition;
@@ -28,6 +29,8 @@ import io.github.lockstep.AsyncSemaphore;
 public class LockstepRegistry {
 
 	private final ConcurrentSkipListMap<String, AsyncPrimitive> primitives = new ConcurrentSkipListMap<>();
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Returns the lock of the given name.
@@ -101,12 +104,40 @@ public class LockstepRegistry {
 	 * @throws IllegalStateException if another primitive already has its name
 	 */
 	public <P extends AsyncPrimitive> P register(P primitive) {
+		kind(primitive);
 		AsyncPrimitive existing = this.primitives.putIfAbsent(primitive.name(), primitive);
 		if (existing != null && existing != primitive) {
 			throw new IllegalStateException("Lockstep already has a " + kind(existing) + " named '"
 					+ primitive.name() + "'; give the new " + kind(primitive) + " another name");
 		}
+		if (existing == null) {
+			this.listeners.forEach((listener) -> listener.registered(primitive));
+		}
 		return primitive;
+	}
+
+	/**
+	 * Removes the primitive of the given name, together with its meters and endpoint entry. Callers
+	 * that hold it can go on using it; annotated methods that name it keep the one they have.
+	 * @param name the name
+	 * @return the removed primitive, or empty if none had that name
+	 */
+	public Optional<AsyncPrimitive> remove(String name) {
+		AsyncPrimitive removed = this.primitives.remove(name);
+		if (removed != null) {
+			this.listeners.forEach((listener) -> listener.removed(removed));
+		}
+		return Optional.ofNullable(removed);
+	}
+
+	/**
+	 * Tells {@code listener} of every primitive registered from now on and of every removal, after
+	 * telling it of each primitive registered so far.
+	 * @param listener the listener
+	 */
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+		this.primitives.values().forEach(listener::registered);
 	}
 
 	/**
@@ -131,6 +162,25 @@ public class LockstepRegistry {
 			return "barrier";
 		}
 		throw new IllegalArgumentException("Not a Lockstep primitive: " + primitive.getClass().getName());
+	}
+
+	/**
+	 * Hears of primitives as they are registered and removed; Lockstep's meters are bound this way.
+	 */
+	public interface Listener {
+
+		/**
+		 * Called once a primitive is registered.
+		 * @param primitive the primitive
+		 */
+		void registered(AsyncPrimitive primitive);
+
+		/**
+		 * Called once a primitive is removed.
+		 * @param primitive the primitive
+		 */
+		void removed(AsyncPrimitive primitive);
+
 	}
 
 	private <P extends AsyncPrimitive> Optional<P> find(String name, Class<P> type) {
