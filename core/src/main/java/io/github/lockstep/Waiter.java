@@ -1,5 +1,7 @@
 package io.github.lockstep;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -66,8 +68,26 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	private volatile ScheduledFuture<?> timer;
 
-	/** The probe's token from when the wait was queued; written under the owner's lock. */
-	private long started;
+	/**
+	 * The probe's token from when the wait was queued, written under the owner's lock; then
+	 * {@link #REPORTED} once the end is reported, which the first completion does before it
+	 * completes, so that the count is in when the caller's continuations run.
+	 */
+	@SuppressWarnings("unused") // accessed through STARTED
+	private volatile long started;
+
+	private static final long REPORTED = Long.MIN_VALUE;
+
+	private static final VarHandle STARTED;
+
+	static {
+		try {
+			STARTED = MethodHandles.lookup().findVarHandle(Waiter.class, "started", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	Waiter(Owner owner) {
 		this.owner = owner;
@@ -77,7 +97,7 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	/** Reports the wait as started; called holding the owner's lock, right before queueing it. */
 	final void queued() {
-		this.started = this.owner.probe().waitStarted();
+		STARTED.setOpaque(this, this.owner.probe().waitStarted());
 	}
 
 	/** A caller refused without queueing, reported as a wait that started and ended at once. */
@@ -109,11 +129,11 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	/** Completes the future normally; the only way a value gets in. */
 	final boolean finish(T value) {
+		if (!isDone()) {
+			reportEnd(outcome(value));
+		}
 		boolean completed = super.complete(value);
 		stopTimer();
-		if (completed) {
-			this.owner.probe().waitEnded(this.started, outcome(value));
-		}
 		return completed;
 	}
 
@@ -124,12 +144,23 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	/** Completes the future exceptionally, bypassing the withdrawal in {@link #completeExceptionally}. */
 	final boolean fail(Throwable failure) {
+		if (!isDone()) {
+			reportEnd(WaitOutcome.of(failure));
+		}
 		boolean completed = super.completeExceptionally(failure);
 		stopTimer();
-		if (completed) {
-			this.owner.probe().waitEnded(this.started, WaitOutcome.of(failure));
-		}
 		return completed;
+	}
+
+	/**
+	 * Reports the wait's end once, whoever completes it. Only a cancel racing a timeout, which
+	 * both fail the future, can report the one whose failure then does not land.
+	 */
+	private void reportEnd(WaitOutcome outcome) {
+		long started = (long) STARTED.getAndSet(this, REPORTED);
+		if (started != REPORTED) {
+			this.owner.probe().waitEnded(started, outcome);
+		}
 	}
 
 	/** Ends the wait with a timeout after {@code nanos}, unless it ends before. */

@@ -3,6 +3,7 @@ package io.github.lockstep.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.lockstep.AsyncBarrier;
@@ -58,6 +59,22 @@ final class AnnotatedPrimitives {
 	Duration timeout(String name) {
 		Duration configuredTimeout = this.configured.timeout(name);
 		return (configuredTimeout != null) ? configuredTimeout : this.defaultTimeout;
+	}
+
+	/** The permits of the semaphore configured, or created for annotations, under this name. */
+	OptionalInt permits(String name) {
+		OptionalInt configuredPermits = this.configured.permits(name);
+		if (configuredPermits.isPresent()) {
+			return configuredPermits;
+		}
+		this.lock.lock();
+		try {
+			Use first = this.declared.get(name);
+			return (first != null && first.kind() == Kind.SEMAPHORE) ? OptionalInt.of(first.size()) : OptionalInt.empty();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	AsyncPrimitive resolve(Use use) {

@@ -3,6 +3,7 @@ package io.github.lockstep.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 
 import io.github.lockstep.AsyncBarrier;
@@ -24,6 +25,8 @@ final class ConfiguredPrimitives {
 
 	private final Map<String, Duration> timeouts = new HashMap<>();
 
+	private final Map<String, Integer> permits = new HashMap<>();
+
 	private final LockstepRegistry registry;
 
 	ConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry) {
@@ -36,6 +39,7 @@ final class ConfiguredPrimitives {
 			declare(Kind.SEMAPHORE, name, semaphore);
 			int permits = atLeastOne(Kind.SEMAPHORE, name, "permits", semaphore.getPermits(),
 					"the number of holders allowed at once");
+			this.permits.put(name, permits);
 			registry.register(semaphore.isBounded() ? AsyncSemaphore.bounded(name, permits)
 					: AsyncSemaphore.create(name, permits));
 		});
@@ -60,6 +64,12 @@ final class ConfiguredPrimitives {
 					? AsyncCondition.create(name, sharedLock(properties, registry, name, condition.getLock()))
 					: AsyncCondition.create(name));
 		});
+	}
+
+	/** The permits of the semaphore configured under this name, if one is. */
+	OptionalInt permits(String name) {
+		Integer configured = this.permits.get(name);
+		return (configured != null) ? OptionalInt.of(configured) : OptionalInt.empty();
 	}
 
 	/** The configured primitive of this name: the factory method of its bean. */

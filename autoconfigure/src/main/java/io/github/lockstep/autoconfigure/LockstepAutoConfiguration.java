@@ -1,11 +1,14 @@
 package io.github.lockstep.autoconfigure;
 
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
 import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncCondition;
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
@@ -67,11 +70,31 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	MethodPlans lockstepMethodPlans(LockstepProperties properties, LockstepRegistry registry,
-			ConfiguredPrimitives configured, ConfigurableBeanFactory beanFactory) {
-		AnnotatedPrimitives primitives = new AnnotatedPrimitives(registry, configured, properties.isStrict(),
-				properties.getDefaultTimeout());
+	AnnotatedPrimitives lockstepAnnotatedPrimitives(LockstepProperties properties, LockstepRegistry registry,
+			ConfiguredPrimitives configured) {
+		return new AnnotatedPrimitives(registry, configured, properties.isStrict(), properties.getDefaultTimeout());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	MethodPlans lockstepMethodPlans(AnnotatedPrimitives primitives, ConfigurableBeanFactory beanFactory) {
 		return new MethodPlans(primitives, beanFactory::resolveEmbeddedValue);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	PrimitiveFacts lockstepPrimitiveFacts(AnnotatedPrimitives primitives) {
+		return new PrimitiveFacts() {
+			@Override
+			public OptionalInt permits(String name) {
+				return primitives.permits(name);
+			}
+
+			@Override
+			public OptionalLong contended(AsyncPrimitive primitive) {
+				return PrimitiveFacts.contendedCount(primitive);
+			}
+		};
 	}
 
 	@Bean

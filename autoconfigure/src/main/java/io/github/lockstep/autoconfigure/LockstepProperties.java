@@ -56,6 +56,8 @@ public class LockstepProperties {
 	 */
 	private String asyncExecutor;
 
+	private final Metrics metrics = new Metrics();
+
 	/**
 	 * Locks, by name.
 	 */
@@ -121,6 +123,10 @@ public class LockstepProperties {
 		this.asyncExecutor = asyncExecutor;
 	}
 
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
 	public Map<String, Lock> getLocks() {
 		return this.locks;
 	}
@@ -159,6 +165,41 @@ public class LockstepProperties {
 
 	public void setBarriers(Map<String, Barrier> barriers) {
 		this.barriers = barriers;
+	}
+
+	/**
+	 * Micrometer meters of the primitives.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether every primitive publishes lockstep.* meters. When false, no meter exists and the
+		 * primitives pay nothing for them.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether lockstep.wait publishes percentile histogram buckets, for wait-time percentiles
+		 * in Prometheus and Grafana.
+		 */
+		private boolean histogram = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isHistogram() {
+			return this.histogram;
+		}
+
+		public void setHistogram(boolean histogram) {
+			this.histogram = histogram;
+		}
+
 	}
 
 	/**

@@ -48,11 +48,30 @@ final class MethodPlan {
 
 	private final AsyncEvent setEvent;
 
+	/** The step whose permit a running call holds, for its meters: {@code @Throttled}'s, if any. */
+	private final Step holding;
+
 	MethodPlan(String method, Shape shape, List<Step> steps, AsyncEvent setEvent) {
 		this.method = method;
 		this.shape = shape;
 		this.steps = steps;
 		this.setEvent = setEvent;
+		this.holding = steps.stream().filter(Step::reportsHolds).findFirst().orElse(null);
+	}
+
+	/**
+	 * Reports that an admitted call starts running, holding its {@code @Throttled} permit.
+	 * @return the token for {@link #holdEnded}
+	 */
+	long holdStarted() {
+		return (this.holding != null) ? this.holding.holdStarted() : 0;
+	}
+
+	/** Reports that a call started by {@link #holdStarted} has ended. */
+	void holdEnded(long started) {
+		if (this.holding != null) {
+			this.holding.holdEnded(started);
+		}
 	}
 
 	Object invoke(MethodInvocation invocation, Resumption resumption) throws Throwable {
@@ -70,16 +89,21 @@ final class MethodPlan {
 	/** The sync path: waits on the calling thread (interruptibly, giving up its place). */
 	private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
 		int entered = 0;
+		long held = 0;
 		try {
 			for (Step step : this.steps) {
 				enter(step);
 				entered++;
 			}
+			held = holdStarted();
 			Object result = invocation.proceed();
 			succeeded();
 			return result;
 		}
 		finally {
+			if (entered == this.steps.size()) {
+				holdEnded(held);
+			}
 			for (int i = entered - 1; i >= 0; i--) {
 				this.steps.get(i).exit();
 			}

@@ -30,9 +30,9 @@ final class ReactiveCalls {
 		return Mono.defer(() -> {
 			Call call = new Call(plan, invocation, resumption);
 			return call.admitted()
-				.then(Mono.defer(() -> Mono.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
+				.then(Mono.defer(() -> Mono.from(call.invoke()).doFinally((signal) -> call.exit())))
 				.doOnSuccess((value) -> call.succeeded())
-				.doOnError((failure) -> call.admission.exit())
+				.doOnError((failure) -> call.exit())
 				.doFinally(call::ended);
 		});
 	}
@@ -41,9 +41,9 @@ final class ReactiveCalls {
 		return Flux.defer(() -> {
 			Call call = new Call(plan, invocation, resumption);
 			return call.admitted()
-				.thenMany(Flux.defer(() -> Flux.from(call.invoke()).doFinally((signal) -> call.admission.exit())))
+				.thenMany(Flux.defer(() -> Flux.from(call.invoke()).doFinally((signal) -> call.exit())))
 				.doOnComplete(call::succeeded)
-				.doOnError((failure) -> call.admission.exit())
+				.doOnError((failure) -> call.exit())
 				.doFinally(call::ended);
 		});
 	}
@@ -57,6 +57,9 @@ final class ReactiveCalls {
 
 		private static final int CANCELLED = 2;
 
+		/** Called, and then ended: its hold is reported. */
+		private static final int EXITED = 3;
+
 		private final MethodPlan plan;
 
 		private final MethodInvocation invocation;
@@ -69,6 +72,9 @@ final class ReactiveCalls {
 
 		/** Decides between a cancel and the method's call, which may race on two threads. */
 		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		/** The hold token of a called method; written before {@code state} becomes CALLED. */
+		private long held;
 
 		Call(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
 			this.plan = plan;
@@ -94,6 +100,8 @@ final class ReactiveCalls {
 		 */
 		@SuppressWarnings({ "unchecked", "try" })
 		Publisher<Object> invoke() {
+			// a probe counts a hold when it ends, so a token taken for a call that is not made is dropped
+			this.held = this.plan.holdStarted();
 			if (!this.state.compareAndSet(WAITING, CALLED)) {
 				return Flux.empty();
 			}
@@ -118,8 +126,16 @@ final class ReactiveCalls {
 				this.plan.succeeded();
 			}
 			finally {
-				this.admission.exit();
+				exit();
 			}
+		}
+
+		/** Gives back what the call holds, reporting the end of a called method's hold once. */
+		void exit() {
+			if (this.state.compareAndSet(CALLED, EXITED)) {
+				this.plan.holdEnded(this.held);
+			}
+			this.admission.exit();
 		}
 
 		/**

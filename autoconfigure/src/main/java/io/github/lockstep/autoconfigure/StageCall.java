@@ -127,6 +127,7 @@ final class StageCall {
 			exit();
 			return;
 		}
+		long held = this.plan.holdStarted();
 		CompletionStage<?> stage;
 		try {
 			stage = (CompletionStage<?>) this.invocation.proceed();
@@ -135,11 +136,13 @@ final class StageCall {
 			}
 		}
 		catch (Throwable ex) {
+			this.plan.holdEnded(held);
 			exit();
 			this.result.completeExceptionally(ex);
 			return;
 		}
 		stage.whenComplete((value, failure) -> {
+			this.plan.holdEnded(held);
 			Throwable end = (failure != null) ? Admission.unwrap(failure) : null;
 			try {
 				if (end == null) {

@@ -7,6 +7,7 @@ import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.Instrumented;
 
 /**
  * One primitive that an annotated call passes on its way in: a wait to {@link #enter}, and what
@@ -26,6 +27,24 @@ abstract class Step {
 
 	/** Gives back what a completed {@link #enter()} granted; nothing for events and barriers. */
 	void exit() {
+	}
+
+	/** Whether {@link #holdStarted} reports anything: a semaphore's step. */
+	boolean reportsHolds() {
+		return false;
+	}
+
+	/**
+	 * Reports that an admitted call starts holding this step's permit, to the semaphore's probe
+	 * (a lock reports its holds itself).
+	 * @return the token for {@link #holdEnded}
+	 */
+	long holdStarted() {
+		return 0;
+	}
+
+	/** Reports the end of a hold started by {@link #holdStarted}. */
+	void holdEnded(long started) {
 	}
 
 	static Step lock(AsyncLock lock, Duration timeout) {
@@ -62,6 +81,23 @@ abstract class Step {
 			@Override
 			void exit() {
 				semaphore.release();
+			}
+
+			@Override
+			boolean reportsHolds() {
+				return semaphore instanceof Instrumented;
+			}
+
+			@Override
+			long holdStarted() {
+				return (semaphore instanceof Instrumented instrumented) ? instrumented.probe().holdStarted() : 0;
+			}
+
+			@Override
+			void holdEnded(long started) {
+				if (semaphore instanceof Instrumented instrumented) {
+					instrumented.probe().holdEnded(started);
+				}
 			}
 		};
 	}

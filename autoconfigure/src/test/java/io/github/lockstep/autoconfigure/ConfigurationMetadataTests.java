@@ -35,10 +35,11 @@ class ConfigurationMetadataTests {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
 				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.locks", "lockstep.semaphores",
-				"lockstep.events", "lockstep.conditions", "lockstep.barriers");
+				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
+				"lockstep.metrics.histogram");
 		assertThat(properties.values()).allSatisfy((property) -> {
 			assertThat(property.get("description")).asString().isNotBlank().endsWith(".");
-			assertThat(property.get("sourceType")).isEqualTo(PROPERTIES);
+			assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
 		});
 	}
 
@@ -56,6 +57,10 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("lockstep.interceptor-order")).containsEntry("type", "java.lang.Integer")
 			.containsEntry("defaultValue", 2147483547);
 		assertThat(properties.get("lockstep.async-executor")).containsEntry("type", "java.lang.String");
+		assertThat(properties.get("lockstep.metrics.enabled")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
+		assertThat(properties.get("lockstep.metrics.histogram")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
 	}
 
 	@Test

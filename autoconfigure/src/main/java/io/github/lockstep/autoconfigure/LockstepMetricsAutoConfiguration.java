@@ -1,0 +1,35 @@
+package io.github.lockstep.autoconfigure;
+
+import io.github.lockstep.spring.LockstepRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code lockstep.*} meters: every primitive of the
+ * {@link LockstepRegistry}, including those registered later, gets the meters of SPEC §5 in the
+ * application's {@link MeterRegistry}, and loses them when it is removed. With
+ * {@code lockstep.metrics.enabled=false} nothing is bound, and the primitives keep their empty
+ * probe.
+ */
+@AutoConfiguration(after = LockstepAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, LockstepRegistry.class })
+@ConditionalOnBooleanProperty(name = "lockstep.metrics.enabled", matchIfMissing = true)
+public final class LockstepMetricsAutoConfiguration {
+
+	@Bean
+	LockstepMeters lockstepMeters(MeterRegistry meterRegistry, LockstepRegistry registry, LockstepProperties properties) {
+		LockstepMeters meters = new LockstepMeters(meterRegistry, properties.getMetrics().isHistogram());
+		registry.addListener(meters);
+		return meters;
+	}
+
+}

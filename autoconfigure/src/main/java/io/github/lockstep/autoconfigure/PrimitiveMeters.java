@@ -1,0 +1,182 @@
+package io.github.lockstep.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
+
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.WaitOutcome;
+import io.github.lockstep.spring.LockstepRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The meters of one primitive (SPEC §5), fed as its {@link io.github.lockstep.PrimitiveProbe probe}.
+ *
+ * <p>Only what already costs a wait reads the clock: a queued wait is counted in
+ * {@code lockstep.contended} and timed in {@code lockstep.wait} with its outcome. A hold is
+ * counted exactly, but timed only one time in {@value #TIMED_HOLD_EVERY}: reading the clock twice
+ * would cost several times what an uncontended acquire and release cost together (a
+ * {@code System.nanoTime()} is about 30 ns on a virtual machine). So {@code lockstep.held} is a
+ * {@link FunctionTimer} whose count is every hold and whose total is that count times the mean of
+ * the timed ones; the first hold is always timed.
+ */
+final class PrimitiveMeters implements PrimitiveFacts.Counting {
+
+	static final String WAIT = "lockstep.wait";
+
+	static final String HELD = "lockstep.held";
+
+	static final String CONTENDED = "lockstep.contended";
+
+	static final String WAITING = "lockstep.waiting";
+
+	static final String PERMITS_AVAILABLE = "lockstep.permits.available";
+
+	static final String LOCKED = "lockstep.locked";
+
+	static final String EVENT_SET = "lockstep.event.set";
+
+	static final String BARRIER_BROKEN = "lockstep.barrier.broken";
+
+	/** One hold in this many is timed; a power of two. */
+	static final int TIMED_HOLD_EVERY = 32;
+
+	private final Counter contended;
+
+	private final Map<WaitOutcome, Timer> waits = new EnumMap<>(WaitOutcome.class);
+
+	private final LongAdder holds = new LongAdder();
+
+	private final LongAdder timedHolds = new LongAdder();
+
+	private final LongAdder timedHoldNanos = new LongAdder();
+
+	/** Picks the holds to time; racy increments only make the pick less regular. */
+	private int holdTick;
+
+	private final List<Meter> meters = new ArrayList<>();
+
+	private PrimitiveMeters(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
+		String kind = LockstepRegistry.kind(primitive);
+		Tags tags = Tags.of("name", primitive.name(), "kind", kind);
+		this.contended = add(Counter.builder(CONTENDED)
+			.description("Acquisitions and waits that had to queue; the rest got in at once")
+			.tags(tags)
+			.register(registry));
+		for (WaitOutcome outcome : WaitOutcome.values()) {
+			this.waits.put(outcome, add(Timer.builder(WAIT)
+				.description("Time from request to grant, of the acquisitions and waits that had to queue")
+				.tags(tags)
+				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+				.publishPercentileHistogram(histogram)
+				.register(registry)));
+		}
+		if (!(primitive instanceof AsyncEvent) && !(primitive instanceof AsyncBarrier)) {
+			add(FunctionTimer.builder(HELD, this, (meters) -> meters.holds.sum(), PrimitiveMeters::heldNanos,
+					TimeUnit.NANOSECONDS)
+				.description("Time a lock or permit was held, where acquire and release pair up (locks, conditions,"
+						+ " annotated calls, withLock/withPermit); the total is estimated from sampled holds")
+				.tags(tags)
+				.register(registry));
+		}
+		if (primitive instanceof AsyncBarrier barrier) {
+			gauge(registry, WAITING, "Arrivals waiting for the barrier to trip", tags, barrier, AsyncBarrier::numberWaiting);
+			gauge(registry, BARRIER_BROKEN, "1 while the barrier is broken", tags, barrier, (b) -> b.isBroken() ? 1 : 0);
+		}
+		if (primitive instanceof AsyncEvent event) {
+			gauge(registry, WAITING, "Waiters queued now", tags, event, AsyncEvent::queueLength);
+			gauge(registry, EVENT_SET, "1 while the event is set", tags, event, (e) -> e.isSet() ? 1 : 0);
+		}
+		if (primitive instanceof AsyncLock lock) {
+			gauge(registry, WAITING, "Waiters queued now", tags, lock, AsyncLock::queueLength);
+			gauge(registry, LOCKED, "1 while locked", tags, lock, (l) -> l.isLocked() ? 1 : 0);
+		}
+		if (primitive instanceof AsyncCondition condition) {
+			gauge(registry, WAITING, "Waiters queued now for a signal", tags, condition, AsyncCondition::queueLength);
+			gauge(registry, LOCKED, "1 while the condition's lock is held", tags, condition, (c) -> c.isLocked() ? 1 : 0);
+		}
+		if (primitive instanceof AsyncSemaphore semaphore) {
+			gauge(registry, WAITING, "Waiters queued now", tags, semaphore, AsyncSemaphore::queueLength);
+			gauge(registry, PERMITS_AVAILABLE, "Free permits", tags, semaphore, AsyncSemaphore::availablePermits);
+			gauge(registry, LOCKED, "1 while no permit is free", tags, semaphore, (s) -> s.isLocked() ? 1 : 0);
+		}
+	}
+
+	/** Registers the meters of {@code primitive} in {@code registry}. */
+	static PrimitiveMeters register(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
+		return new PrimitiveMeters(primitive, registry, histogram);
+	}
+
+	/** Removes the meters from {@code registry}. */
+	void remove(MeterRegistry registry) {
+		this.meters.forEach(registry::remove);
+	}
+
+	@Override
+	public long contended() {
+		return (long) this.contended.count();
+	}
+
+	@Override
+	public long waitStarted() {
+		this.contended.increment();
+		return System.nanoTime();
+	}
+
+	@Override
+	public void waitEnded(long started, WaitOutcome outcome) {
+		// a wait that started before this probe was set (token 0) is counted, not timed
+		long nanos = (started != 0) ? System.nanoTime() - started : 0;
+		this.waits.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public long holdStarted() {
+		if ((this.holdTick++ & (TIMED_HOLD_EVERY - 1)) != 0) {
+			return 0;
+		}
+		return System.nanoTime();
+	}
+
+	@Override
+	public void holdEnded(long started) {
+		this.holds.increment();
+		if (started != 0) {
+			this.timedHoldNanos.add(System.nanoTime() - started);
+			this.timedHolds.increment();
+		}
+	}
+
+	private double heldNanos() {
+		long timed = this.timedHolds.sum();
+		return (timed != 0) ? (double) this.timedHoldNanos.sum() / timed * this.holds.sum() : 0;
+	}
+
+	private <P> void gauge(MeterRegistry registry, String name, String description, Tags tags, P primitive,
+			ToDoubleFunction<P> value) {
+		add(Gauge.builder(name, primitive, value).description(description).tags(tags).strongReference(true)
+			.register(registry));
+	}
+
+	private <M extends Meter> M add(M meter) {
+		this.meters.add(meter);
+		return meter;
+	}
+
+}
