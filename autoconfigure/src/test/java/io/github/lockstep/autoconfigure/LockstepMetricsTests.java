@@ -26,12 +26,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link LockstepMetricsAutoConfiguration}: the meters of SPEC §5, per kind, in a real
@@ -134,6 +136,23 @@ class LockstepMetricsTests {
 			assertThat(gauge(meters, "lockstep.waiting", "scripted")).isZero();
 			assertThat(gauge(meters, "lockstep.permits.available", "scripted")).isEqualTo(2);
 			assertThat(gauge(meters, "lockstep.locked", "scripted")).isZero();
+		});
+	}
+
+	@Test
+	void annotatedCallsOfEveryShapeReportOneHoldEach() {
+		this.contextRunner.withBean(Payments.class).run((context) -> {
+			Payments payments = context.getBean(Payments.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(payments.paySync("a")).isEqualTo("a");
+			assertThatIllegalStateException().isThrownBy(() -> payments.paySync(null));
+			assertThat(payments.payLater("b").block(WAIT)).isEqualTo("b");
+			assertThatIllegalStateException().isThrownBy(() -> payments.payLater(null).block(WAIT));
+			assertThat(payments.pay(CompletableFuture.completedFuture("c"))).isCompletedWithValue("c");
+			assertThat(payments.pay(CompletableFuture.failedFuture(new IllegalStateException()))).isCompletedExceptionally();
+			assertThat(held(meters, "scripted").count()).isEqualTo(6);
+			assertThat(counter(meters, "scripted").count()).isZero();
+			assertThat(gauge(meters, "lockstep.permits.available", "scripted")).isEqualTo(2);
 		});
 	}
 
@@ -308,6 +327,19 @@ class LockstepMetricsTests {
 		@Throttled(value = "scripted", permits = 2, timeout = "50ms")
 		public CompletableFuture<String> payOrGiveUp(CompletableFuture<String> gate) {
 			return gate;
+		}
+
+		@Throttled(value = "scripted", permits = 2)
+		public String paySync(String amount) {
+			if (amount == null) {
+				throw new IllegalStateException("no amount");
+			}
+			return amount;
+		}
+
+		@Throttled(value = "scripted", permits = 2)
+		public Mono<String> payLater(String amount) {
+			return (amount != null) ? Mono.just(amount) : Mono.error(new IllegalStateException("no amount"));
 		}
 
 	}
