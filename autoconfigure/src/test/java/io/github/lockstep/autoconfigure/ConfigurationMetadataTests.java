@@ -35,11 +35,26 @@ class ConfigurationMetadataTests {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
 				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.locks", "lockstep.semaphores",
-				"lockstep.events", "lockstep.conditions", "lockstep.barriers");
-		assertThat(properties.values()).allSatisfy((property) -> {
-			assertThat(property.get("description")).asString().isNotBlank().endsWith(".");
-			assertThat(property.get("sourceType")).isEqualTo(PROPERTIES);
+				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.health.down-on-broken-barrier",
+				"management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
+				"management.health.lockstep.enabled");
+		assertThat(properties.values()).allSatisfy(
+				(property) -> assertThat(property.get("description")).asString().isNotBlank().endsWith("."));
+		assertThat(properties).allSatisfy((name, property) -> {
+			if (name.startsWith("lockstep.")) {
+				assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
+			}
 		});
+	}
+
+	@Test
+	void actuatorKeysHaveTheirDefaults() throws IOException {
+		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
+		assertThat(properties.get("management.endpoint.lockstep.access"))
+			.containsEntry("type", "org.springframework.boot.actuate.endpoint.Access")
+			.containsEntry("defaultValue", "read_only");
+		assertThat(properties.get("management.health.lockstep.enabled")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
 	}
 
 	@Test
@@ -56,6 +71,11 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("lockstep.interceptor-order")).containsEntry("type", "java.lang.Integer")
 			.containsEntry("defaultValue", 2147483547);
 		assertThat(properties.get("lockstep.async-executor")).containsEntry("type", "java.lang.String");
+		assertThat(properties.get("lockstep.health.down-on-broken-barrier")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", false)
+			.extractingByKey("description")
+			.asString()
+			.startsWith("Whether a broken barrier turns");
 	}
 
 	@Test
