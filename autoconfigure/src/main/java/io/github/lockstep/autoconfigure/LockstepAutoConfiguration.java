@@ -83,6 +83,7 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
 	PrimitiveFacts lockstepPrimitiveFacts(AnnotatedPrimitives primitives) {
 		return new PrimitiveFacts() {
 			@Override

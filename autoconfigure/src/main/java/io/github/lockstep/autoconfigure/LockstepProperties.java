@@ -83,6 +83,8 @@ public class LockstepProperties {
 	 */
 	private Map<String, Barrier> barriers = new LinkedHashMap<>();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -165,6 +167,32 @@ public class LockstepProperties {
 
 	public void setBarriers(Map<String, Barrier> barriers) {
 		this.barriers = barriers;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The health contributor {@code lockstep}.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether a broken barrier turns the 'lockstep' health contributor DOWN. Off: broken
+		 * barriers are only listed in its details, so that an instance does not leave rotation
+		 * for one.
+		 */
+		private boolean downOnBrokenBarrier;
+
+		public boolean isDownOnBrokenBarrier() {
+			return this.downOnBrokenBarrier;
+		}
+
+		public void setDownOnBrokenBarrier(boolean downOnBrokenBarrier) {
+			this.downOnBrokenBarrier = downOnBrokenBarrier;
+		}
+
 	}
 
 	/**

@@ -36,11 +36,26 @@ class ConfigurationMetadataTests {
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
 				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.locks", "lockstep.semaphores",
 				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
-				"lockstep.metrics.histogram");
-		assertThat(properties.values()).allSatisfy((property) -> {
-			assertThat(property.get("description")).asString().isNotBlank().endsWith(".");
-			assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
+				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier",
+				"management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
+				"management.health.lockstep.enabled");
+		assertThat(properties.values()).allSatisfy(
+				(property) -> assertThat(property.get("description")).asString().isNotBlank().endsWith("."));
+		assertThat(properties).allSatisfy((name, property) -> {
+			if (name.startsWith("lockstep.")) {
+				assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
+			}
 		});
+	}
+
+	@Test
+	void actuatorKeysHaveTheirDefaults() throws IOException {
+		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
+		assertThat(properties.get("management.endpoint.lockstep.access"))
+			.containsEntry("type", "org.springframework.boot.actuate.endpoint.Access")
+			.containsEntry("defaultValue", "read_only");
+		assertThat(properties.get("management.health.lockstep.enabled")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
 	}
 
 	@Test
@@ -61,6 +76,11 @@ class ConfigurationMetadataTests {
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.metrics.histogram")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
+		assertThat(properties.get("lockstep.health.down-on-broken-barrier")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", false)
+			.extractingByKey("description")
+			.asString()
+			.startsWith("Whether a broken barrier turns");
 	}
 
 	@Test
