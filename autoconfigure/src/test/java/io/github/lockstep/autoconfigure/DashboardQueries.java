@@ -3,7 +3,9 @@ package io.github.lockstep.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -23,6 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class DashboardQueries {
 
 	static final String LOCATION = "dashboards/lockstep.json";
+
+	/** The title of the row for each kind of primitive, by the {@code kind} tag's value. */
+	static final Map<String, String> ROWS = Map.of("lock", "Locks", "semaphore", "Semaphores", "event", "Events",
+			"condition", "Conditions", "barrier", "Barriers");
 
 	// a PromQL metric name that starts with lockstep_, not the tail of a longer identifier
 	private static final Pattern SERIES = Pattern.compile("(?<![A-Za-z0-9_:])lockstep_[A-Za-z0-9_:]*");
@@ -77,6 +83,35 @@ final class DashboardQueries {
 			}
 		}
 		return panels;
+	}
+
+	/**
+	 * Each row's title and the panels under it: those after it, or nested in it when collapsed.
+	 * @throws IllegalStateException if two rows have one title
+	 */
+	Map<String, List<JsonNode>> rows() {
+		Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
+		List<JsonNode> current = new ArrayList<>();
+		for (JsonNode panel : this.dashboard.path("panels")) {
+			if (panel.path("type").stringValue("").equals("row")) {
+				String title = panel.path("title").stringValue("");
+				current = new ArrayList<>();
+				if (rows.put(title, current) != null) {
+					throw new IllegalStateException("Row '" + title + "' appears more than once in " + this.file);
+				}
+				panel.path("panels").forEach(current::add);
+			}
+			else {
+				current.add(panel);
+			}
+		}
+		return rows;
+	}
+
+	/** The PromQL of the panels in the row for {@code kind} ({@code lock}, {@code semaphore}, …). */
+	List<String> rowExpressions(String kind) {
+		List<JsonNode> panels = rows().getOrDefault(ROWS.get(kind), List.of());
+		return panels.stream().flatMap((panel) -> expressions(panel).stream()).toList();
 	}
 
 	/** The PromQL of one panel's targets, in order. */

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +29,7 @@ class GrafanaDashboardTests {
 			"lockstep_waiting", "lockstep_permits_available", "lockstep_locked", "lockstep_event_set",
 			"lockstep_barrier_broken");
 
-	private static final Map<String, String> ROWS = Map.of("lock", "Locks", "semaphore", "Semaphores", "event",
-			"Events", "condition", "Conditions", "barrier", "Barriers");
+	private static final Map<String, String> ROWS = DashboardQueries.ROWS;
 
 	private static final Set<String> HELD = Set.of("lockstep_held_seconds_sum", "lockstep_held_seconds_count");
 
@@ -228,21 +226,8 @@ class GrafanaDashboardTests {
 		assertThat(balanced("lockstep_waiting{name=\"a}")).isFalse();
 	}
 
-	/** Each row's title and the panels under it: those after it, or nested in it when collapsed. */
 	private Map<String, List<JsonNode>> rows() {
-		Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
-		List<JsonNode> current = new ArrayList<>();
-		for (JsonNode panel : this.dashboard.dashboard().path("panels")) {
-			if (panel.path("type").stringValue("").equals("row")) {
-				current = new ArrayList<>();
-				assertThat(rows.put(title(panel), current)).as("row '%s' appears once", title(panel)).isNull();
-				panel.path("panels").forEach(current::add);
-			}
-			else {
-				current.add(panel);
-			}
-		}
-		return rows;
+		return this.dashboard.rows();
 	}
 
 	private static String title(JsonNode panel) {

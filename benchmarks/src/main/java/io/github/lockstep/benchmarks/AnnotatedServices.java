@@ -1,10 +1,15 @@
 package io.github.lockstep.benchmarks;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
+import io.github.lockstep.autoconfigure.LockstepMetricsAutoConfiguration;
+import io.github.lockstep.spring.LockstepRegistry;
 import io.github.resilience4j.bulkhead.annotation.Bulkhead;
 import io.github.resilience4j.common.bulkhead.configuration.CommonBulkheadConfigurationProperties.InstanceProperties;
 import io.github.resilience4j.common.bulkhead.configuration.CommonThreadPoolBulkheadConfigurationProperties;
@@ -13,6 +18,8 @@ import io.github.resilience4j.spring6.bulkhead.configure.BulkheadConfigurationPr
 import io.github.resilience4j.spring6.bulkhead.configure.threadpool.ThreadPoolBulkheadConfiguration;
 import io.github.resilience4j.spring6.fallback.configure.FallbackConfiguration;
 import io.github.resilience4j.spring6.spelresolver.configure.SpelResolverConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -30,6 +37,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.resilience.annotation.ConcurrencyLimit;
 import org.springframework.resilience.annotation.EnableResilientMethods;
 
@@ -39,6 +47,9 @@ import org.springframework.resilience.annotation.EnableResilientMethods;
  * that holds only that limit's infrastructure. Every method body is the same: it returns a value
  * made once, or a completed future of it, so what differs between the variants is the proxy and
  * its interceptor.
+ *
+ * <p>{@link #startMetered} starts the Lockstep variant once more with Lockstep's meters in a
+ * {@link PrometheusMeterRegistry}, or with them switched off, for {@link MetricsOverheadBenchmark}.
  *
  * <p>No service implements an interface, so every proxy is a CGLIB class proxy.
  */
@@ -69,6 +80,57 @@ final class AnnotatedServices {
 			default -> throw new IllegalArgumentException("Unknown variant '" + variant + "'");
 		};
 		return new AnnotationConfigApplicationContext(configuration);
+	}
+
+	/**
+	 * Starts the {@code lockstep} variant's service with a {@link PrometheusMeterRegistry} and
+	 * Lockstep's metrics auto-configuration, {@code lockstep.metrics.enabled} set to
+	 * {@code metrics} and {@code lockstep.metrics.histogram} to {@code true}.
+	 * @param metrics whether Lockstep's meters are bound
+	 * @param properties more properties, such as primitives to configure
+	 * @return the refreshed context; its only {@link Service} bean is a {@link ThrottledService}
+	 */
+	static AnnotationConfigApplicationContext startMetered(boolean metrics, Map<String, Object> properties) {
+		Map<String, Object> all = new LinkedHashMap<>(properties);
+		all.put("lockstep.metrics.enabled", metrics);
+		all.put("lockstep.metrics.histogram", true);
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("benchmark", all));
+		context.register(MeteredLockstepContext.class);
+		context.refresh();
+		return context;
+	}
+
+	/**
+	 * The semaphore of a {@link ThrottledService} method in a Lockstep context.
+	 * @param method {@code sync} or {@code stage}
+	 */
+	static AsyncSemaphore throttledSemaphore(AnnotationConfigApplicationContext context, String method) {
+		String name = "ThrottledService." + method;
+		return context.getBean(LockstepRegistry.class)
+			.semaphore(name)
+			.orElseThrow(() -> new IllegalStateException("lockstep: no semaphore '" + name + "'"));
+	}
+
+	/**
+	 * Fails unless, with every permit of {@code stage()}'s semaphore taken, a call waits, and the
+	 * release of the permits runs it.
+	 */
+	static void checkThrottledStageWaits(AnnotationConfigApplicationContext context, Service service) {
+		AsyncSemaphore semaphore = throttledSemaphore(context, "stage");
+		for (int i = 0; i < PERMITS; i++) {
+			if (!semaphore.tryAcquire()) {
+				throw new IllegalStateException("lockstep: " + semaphore.name() + " has fewer permits than configured");
+			}
+		}
+		CompletableFuture<String> waiting = service.stage();
+		boolean waited = !waiting.isDone();
+		for (int i = 0; i < PERMITS; i++) {
+			semaphore.release();
+		}
+		if (!waited || !"done".equals(waiting.getNow(null))) {
+			throw new IllegalStateException("lockstep: the call did not wait for a permit and then run");
+		}
 	}
 
 	/** What the benchmark calls. */
@@ -194,6 +256,22 @@ final class AnnotatedServices {
 	@ImportAutoConfiguration(LockstepAutoConfiguration.class)
 	@Import(ThrottledService.class)
 	static class LockstepContext {
+
+	}
+
+	/**
+	 * Lockstep's auto-configurations, its meters' included, and a Prometheus registry (the
+	 * registry an application that Prometheus scrapes has), without the rest of Boot.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ LockstepAutoConfiguration.class, LockstepMetricsAutoConfiguration.class })
+	@Import(ThrottledService.class)
+	static class MeteredLockstepContext {
+
+		@Bean
+		PrometheusMeterRegistry prometheusMeterRegistry() {
+			return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		}
 
 	}
 

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.benchmarks.AnnotatedServices.Service;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -61,7 +60,7 @@ public class AnnotationOverheadBenchmark {
 		this.service = this.context.getBean(Service.class);
 		checkAdvice();
 		if (this.variant.equals("lockstep")) {
-			checkLockstepStageWaits();
+			AnnotatedServices.checkThrottledStageWaits(this.context, this.service);
 		}
 		else if (this.variant.equals("resilience4j")) {
 			checkBulkheadRefuses();
@@ -89,7 +88,7 @@ public class AnnotationOverheadBenchmark {
 			switch (this.variant) {
 				case "lockstep" -> {
 					for (String method : new String[] { "sync", "stage" }) {
-						AsyncSemaphore semaphore = lockstepSemaphore(method);
+						AsyncSemaphore semaphore = AnnotatedServices.throttledSemaphore(this.context, method);
 						if (semaphore.availablePermits() != AnnotatedServices.PERMITS || semaphore.queueLength() != 0) {
 							throw new IllegalStateException("lockstep: " + semaphore.name() + " is not idle after the trial");
 						}
@@ -143,24 +142,6 @@ public class AnnotationOverheadBenchmark {
 		}
 	}
 
-	/** With every permit taken, a call must wait, and the release of one permit must run it. */
-	private void checkLockstepStageWaits() {
-		AsyncSemaphore semaphore = lockstepSemaphore("stage");
-		for (int i = 0; i < AnnotatedServices.PERMITS; i++) {
-			if (!semaphore.tryAcquire()) {
-				throw new IllegalStateException("lockstep: " + semaphore.name() + " has fewer permits than configured");
-			}
-		}
-		CompletableFuture<String> waiting = this.service.stage();
-		boolean waited = !waiting.isDone();
-		for (int i = 0; i < AnnotatedServices.PERMITS; i++) {
-			semaphore.release();
-		}
-		if (!waited || !"done".equals(waiting.getNow(null))) {
-			throw new IllegalStateException("lockstep: the call did not wait for a permit and then run");
-		}
-	}
-
 	/** With every permit taken, both methods must be refused. */
 	private void checkBulkheadRefuses() {
 		for (String method : new String[] { "sync", "stage" }) {
@@ -192,13 +173,6 @@ public class AnnotationOverheadBenchmark {
 
 	private boolean stageRefused() {
 		return this.service.stage().handle((value, failure) -> failure instanceof BulkheadFullException).join();
-	}
-
-	private AsyncSemaphore lockstepSemaphore(String method) {
-		String name = "ThrottledService." + method;
-		return this.context.getBean(LockstepRegistry.class)
-			.semaphore(name)
-			.orElseThrow(() -> new IllegalStateException("lockstep: no semaphore '" + name + "'"));
 	}
 
 	private Bulkhead bulkhead(String method) {

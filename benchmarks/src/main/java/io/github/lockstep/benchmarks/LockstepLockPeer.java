@@ -7,7 +7,16 @@ import io.github.lockstep.AsyncLock;
 /** Lockstep's {@link AsyncLock}. */
 final class LockstepLockPeer implements Peer {
 
-	private final AsyncLock lock = AsyncLock.create("benchmark");
+	private final AsyncLock lock;
+
+	LockstepLockPeer() {
+		this(AsyncLock.create("benchmark"));
+	}
+
+	/** Over a lock made elsewhere, such as one taken from a Spring context's registry. */
+	LockstepLockPeer(AsyncLock lock) {
+		this.lock = lock;
+	}
 
 	@Override
 	public CompletableFuture<?> acquire() {

@@ -7,7 +7,20 @@ import io.github.lockstep.AsyncSemaphore;
 /** Lockstep's {@link AsyncSemaphore} of one permit. */
 final class LockstepSemaphorePeer implements Peer {
 
-	private final AsyncSemaphore semaphore = AsyncSemaphore.create("benchmark", 1);
+	private final AsyncSemaphore semaphore;
+
+	LockstepSemaphorePeer() {
+		this(AsyncSemaphore.create("benchmark", 1));
+	}
+
+	/** Over a semaphore of one permit made elsewhere, such as one taken from a Spring context's registry. */
+	LockstepSemaphorePeer(AsyncSemaphore semaphore) {
+		if (semaphore.availablePermits() != 1) {
+			throw new IllegalArgumentException("Semaphore '" + semaphore.name() + "': expected 1 free permit, but found "
+					+ semaphore.availablePermits());
+		}
+		this.semaphore = semaphore;
+	}
 
 	@Override
 	public CompletableFuture<?> acquire() {
