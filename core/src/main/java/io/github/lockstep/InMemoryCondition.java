@@ -138,6 +138,8 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		}
 		catch (RuntimeException ex) {
 			if (withdraw(wait)) {
+				// never waited, but reported as started: end it, as a wait refused at once
+				wait.fail(ex);
 				throw ex;
 			}
 			// a signal took the wait already: it ends with the failure, once it holds the lock

@@ -77,21 +77,23 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 		return this.sync.queueLength();
 	}
 
-	/** Reports the permit's hold to the probe: here, unlike a bare acquire, the pair is known. */
+	/**
+	 * Reports the permit's hold to the probe: here, unlike a bare acquire, the pair is known. As
+	 * for a lock, the hold starts and ends on the probe set at that moment.
+	 */
 	@Override
 	public <T> CompletableFuture<T> withPermit(Supplier<? extends CompletionStage<T>> action) {
-		PrimitiveProbe probe = this.sync.probe();
-		if (probe == PrimitiveProbe.NONE) {
+		if (this.sync.probe() == PrimitiveProbe.NONE) {
 			return AsyncSemaphore.super.withPermit(action);
 		}
 		Hold hold = new Hold();
 		return Guard.run(acquire(), () -> {
 			release();
 			if (hold.begun) {
-				probe.holdEnded(hold.started);
+				this.sync.probe().holdEnded(hold.started);
 			}
 		}, () -> {
-			hold.started = probe.holdStarted();
+			hold.started = this.sync.probe().holdStarted();
 			hold.begun = true;
 			return action.get();
 		});

@@ -68,21 +68,27 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	private volatile ScheduledFuture<?> timer;
 
-	/**
-	 * The probe's token from when the wait was queued, written under the owner's lock; then
-	 * {@link #REPORTED} once the end is reported, which the first completion does before it
-	 * completes, so that the count is in when the caller's continuations run.
-	 */
-	@SuppressWarnings("unused") // accessed through STARTED
+	/** The probe's token from when the wait was queued, written under the owner's lock. */
 	private volatile long started;
 
-	private static final long REPORTED = Long.MIN_VALUE;
+	/**
+	 * Whether the end was reported: {@link #UNREPORTED}, {@link #REPORTING} while the first
+	 * completion reports it, {@link #REPORTED}. Every completion waits for the report before it
+	 * completes, so that the count is in when the caller's continuations run.
+	 */
+	private volatile int report;
 
-	private static final VarHandle STARTED;
+	private static final int UNREPORTED = 0;
+
+	private static final int REPORTING = 1;
+
+	private static final int REPORTED = 2;
+
+	private static final VarHandle REPORT;
 
 	static {
 		try {
-			STARTED = MethodHandles.lookup().findVarHandle(Waiter.class, "started", long.class);
+			REPORT = MethodHandles.lookup().findVarHandle(Waiter.class, "report", int.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -97,7 +103,7 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	/** Reports the wait as started; called holding the owner's lock, right before queueing it. */
 	final void queued() {
-		STARTED.setOpaque(this, this.owner.probe().waitStarted());
+		this.started = this.owner.probe().waitStarted();
 	}
 
 	/** A caller refused without queueing, reported as a wait that started and ended at once. */
@@ -153,13 +159,29 @@ class Waiter<T> extends CompletableFuture<T> {
 	}
 
 	/**
-	 * Reports the wait's end once, whoever completes it. Only a cancel racing a timeout, which
-	 * both fail the future, can report the one whose failure then does not land.
+	 * Reports the wait's end once, whoever completes it, and returns only once it is reported: a
+	 * completion racing the one that reports (a cancel racing a grant or a timeout, two timeouts)
+	 * must not complete the future first. It waits for nothing but the probe's call, which is
+	 * fast and never blocks. Only a cancel racing a timeout, which both fail the future, can
+	 * report the one whose failure then does not land.
 	 */
 	private void reportEnd(WaitOutcome outcome) {
-		long started = (long) STARTED.getAndSet(this, REPORTED);
-		if (started != REPORTED) {
-			this.owner.probe().waitEnded(started, outcome);
+		if (REPORT.compareAndSet(this, UNREPORTED, REPORTING)) {
+			try {
+				this.owner.probe().waitEnded(this.started, outcome);
+			}
+			finally {
+				this.report = REPORTED;
+			}
+			return;
+		}
+		for (int spins = 1; this.report != REPORTED; spins++) {
+			if ((spins & 63) == 0) {
+				Thread.yield();
+			}
+			else {
+				Thread.onSpinWait();
+			}
 		}
 	}
 
