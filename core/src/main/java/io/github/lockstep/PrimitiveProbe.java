@@ -24,7 +24,9 @@ package io.github.lockstep;
  * the Spring integration, an annotated call report their permit's hold the same way.
  * </ul>
  * The {@code long} a start method returns is handed back to the matching end method, so a probe
- * can return a clock reading, or {@code 0} to mean "not timed".
+ * can return a clock reading, or {@code 0} to mean "not timed"; {@link Long#MIN_VALUE} is
+ * reserved. A wait's end is reported before its future completes, except that when two
+ * completions race (a cancel against a grant or a timeout) the report may land a moment after.
  *
  * <p>Probes are called on the threads that wait, grant and release, sometimes while the primitive
  * holds its internal lock: they must be fast, must not block, must not call back into a primitive

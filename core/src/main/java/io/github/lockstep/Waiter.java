@@ -68,27 +68,22 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	private volatile ScheduledFuture<?> timer;
 
-	/** The probe's token from when the wait was queued, written under the owner's lock. */
+	/**
+	 * The probe's token from when the wait was queued, written under the owner's lock; then
+	 * {@link #REPORTED}, set by the first completion, which reports the end before it completes
+	 * the future.
+	 */
+	@SuppressWarnings("unused") // accessed through STARTED
 	private volatile long started;
 
-	/**
-	 * Whether the end was reported: {@link #UNREPORTED}, {@link #REPORTING} while the first
-	 * completion reports it, {@link #REPORTED}. Every completion waits for the report before it
-	 * completes, so that the count is in when the caller's continuations run.
-	 */
-	private volatile int report;
+	/** Marks a reported end; a token a probe may not return (see {@link PrimitiveProbe}). */
+	private static final long REPORTED = Long.MIN_VALUE;
 
-	private static final int UNREPORTED = 0;
-
-	private static final int REPORTING = 1;
-
-	private static final int REPORTED = 2;
-
-	private static final VarHandle REPORT;
+	private static final VarHandle STARTED;
 
 	static {
 		try {
-			REPORT = MethodHandles.lookup().findVarHandle(Waiter.class, "report", int.class);
+			STARTED = MethodHandles.lookup().findVarHandle(Waiter.class, "started", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -103,7 +98,7 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	/** Reports the wait as started; called holding the owner's lock, right before queueing it. */
 	final void queued() {
-		this.started = this.owner.probe().waitStarted();
+		STARTED.setOpaque(this, this.owner.probe().waitStarted());
 	}
 
 	/** A caller refused without queueing, reported as a wait that started and ended at once. */
@@ -159,29 +154,17 @@ class Waiter<T> extends CompletableFuture<T> {
 	}
 
 	/**
-	 * Reports the wait's end once, whoever completes it, and returns only once it is reported: a
-	 * completion racing the one that reports (a cancel racing a grant or a timeout, two timeouts)
-	 * must not complete the future first. It waits for nothing but the probe's call, which is
-	 * fast and never blocks. Only a cancel racing a timeout, which both fail the future, can
-	 * report the one whose failure then does not land.
+	 * Reports the wait's end once, whoever completes it, before completing it. When two completions
+	 * race (a cancel and a grant or a timeout, two timeouts), the one that does not report may
+	 * complete the future while the other is still in the probe, so the count can land a moment
+	 * after the caller's continuations start; and for a cancel racing a timeout, which both fail
+	 * the future, the outcome reported may be the failure that does not land. Waiting for the
+	 * report instead would make a completion spin on another thread's probe call.
 	 */
 	private void reportEnd(WaitOutcome outcome) {
-		if (REPORT.compareAndSet(this, UNREPORTED, REPORTING)) {
-			try {
-				this.owner.probe().waitEnded(this.started, outcome);
-			}
-			finally {
-				this.report = REPORTED;
-			}
-			return;
-		}
-		for (int spins = 1; this.report != REPORTED; spins++) {
-			if ((spins & 63) == 0) {
-				Thread.yield();
-			}
-			else {
-				Thread.onSpinWait();
-			}
+		long started = (long) STARTED.getAndSet(this, REPORTED);
+		if (started != REPORTED) {
+			this.owner.probe().waitEnded(started, outcome);
 		}
 	}
 

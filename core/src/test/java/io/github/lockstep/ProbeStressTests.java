@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real threads acquiring, timing out, cancelling and releasing on an instrumented lock and
  * semaphore, checking that the probe's account matches what the futures show: every wait that
- * started ended exactly once with its own token, before its continuations ran; a wait ended
+ * started ended exactly once with its own token; a wait ended
  * {@code ACQUIRED} exactly when its future completed normally; the waits that were not reported
  * are exactly the acquisitions granted at once; and a lock's holds start and end once per grant
  * and release.
@@ -50,33 +50,29 @@ class ProbeStressTests {
 
 	/**
 	 * The semaphore's own timer and {@code orTimeout} end the same wait at the same moment on two
-	 * threads: whichever of them reports the end, the future must not complete, and run its
-	 * continuations, before the report is in.
+	 * threads: the end is reported once, as a timeout, whichever of them reports it. (The one that
+	 * does not report may complete the future first: see {@code Waiter.reportEnd}.)
 	 */
 	@Test
-	void waitEndedByTwoRacingTimeoutsIsReportedBeforeItsContinuationsRun() {
+	void waitEndedByTwoRacingTimeoutsIsReportedOnce() {
 		AsyncSemaphore semaphore = AsyncSemaphore.create("probe-two-timeouts", 0);
 		CountingProbe probe = new CountingProbe();
 		((Instrumented) semaphore).probe(probe);
-		Queue<String> early = new ConcurrentLinkedQueue<>();
+		Queue<String> unreported = new ConcurrentLinkedQueue<>();
 		int count = 5_000;
 		for (int round = 0; round < 3; round++) {
 			List<CompletableFuture<Void>> waits = StressSupport.raceTwoTimeouts(count, (timeout) -> {
 				long[] last = probe.lastWait.get();
 				last[0] = 0;
 				CompletableFuture<Void> wait = semaphore.acquire(timeout);
-				long token = last[0];
-				wait.whenComplete((ignored, failure) -> {
-					if (!probe.waitEnds.containsKey(token)) {
-						early.add("wait " + token + " completed before its end was reported ["
-								+ Thread.currentThread().getName() + "]");
-					}
-				});
+				if (last[0] == 0) {
+					unreported.add("a wait that queued was not reported as started");
+				}
 				return wait;
 			});
 			assertThat(StressSupport.completedNormally(waits)).isEmpty();
 		}
-		assertThat(early).as("continuations that ran before the wait's end was reported").isEmpty();
+		assertThat(unreported).isEmpty();
 		assertThat(probe.wrongEnds).isEmpty();
 		assertThat(probe.waitsStarted.sum()).isEqualTo(3L * count);
 		assertThat(probe.outcome(WaitOutcome.TIMEOUT)).isEqualTo(3L * count);
@@ -303,9 +299,6 @@ class ProbeStressTests {
 				this.doneAtOnce = future.isDone();
 				this.how = how;
 				future.whenComplete((ignored, failure) -> {
-					if (this.token != 0 && !ProbeStress.this.probe.waitEnds.containsKey(this.token)) {
-						ProbeStress.this.support.violation(this + ": continuation ran before the wait's end was reported");
-					}
 					if (failure == null) {
 						ProbeStress.this.grants.increment();
 						if (releaseInContinuation) {
