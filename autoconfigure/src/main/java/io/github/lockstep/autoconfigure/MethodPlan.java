@@ -1,10 +1,12 @@
 package io.github.lockstep.autoconfigure;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.Instrumented;
 import org.aopalliance.intercept.MethodInvocation;
 
 /**
@@ -48,15 +50,15 @@ final class MethodPlan {
 
 	private final AsyncEvent setEvent;
 
-	/** The step whose permit a running call holds, for its meters: {@code @Throttled}'s, if any. */
-	private final Step holding;
+	/** The semaphore whose permit a running call holds, for its meters: {@code @Throttled}'s, if any. */
+	private final Instrumented holding;
 
 	MethodPlan(String method, Shape shape, List<Step> steps, AsyncEvent setEvent) {
 		this.method = method;
 		this.shape = shape;
 		this.steps = steps;
 		this.setEvent = setEvent;
-		this.holding = steps.stream().filter(Step::reportsHolds).findFirst().orElse(null);
+		this.holding = steps.stream().map(Step::permitHolder).filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
 	/**
@@ -64,13 +66,13 @@ final class MethodPlan {
 	 * @return the token for {@link #holdEnded}
 	 */
 	long holdStarted() {
-		return (this.holding != null) ? this.holding.holdStarted() : 0;
+		return (this.holding != null) ? this.holding.probe().holdStarted() : 0;
 	}
 
 	/** Reports that a call started by {@link #holdStarted} has ended. */
 	void holdEnded(long started) {
 		if (this.holding != null) {
-			this.holding.holdEnded(started);
+			this.holding.probe().holdEnded(started);
 		}
 	}
 
@@ -88,25 +90,36 @@ final class MethodPlan {
 
 	/** The sync path: waits on the calling thread (interruptibly, giving up its place). */
 	private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
-		int entered = 0;
-		long held = 0;
+		enterAll();
+		long held = holdStarted();
 		try {
-			for (Step step : this.steps) {
-				enter(step);
-				entered++;
-			}
-			held = holdStarted();
 			Object result = invocation.proceed();
 			succeeded();
 			return result;
 		}
 		finally {
-			if (entered == this.steps.size()) {
-				holdEnded(held);
+			holdEnded(held);
+			Admission.exit(this.steps, this.steps.size());
+		}
+	}
+
+	/** Enters every step in turn; if one fails, gives back those entered before and throws. */
+	private void enterAll() throws Throwable {
+		int entered = 0;
+		try {
+			for (Step step : this.steps) {
+				enter(step);
+				entered++;
 			}
-			for (int i = entered - 1; i >= 0; i--) {
-				this.steps.get(i).exit();
+		}
+		catch (Throwable ex) {
+			try {
+				Admission.exit(this.steps, entered);
 			}
+			catch (RuntimeException exitFailure) {
+				ex.addSuppressed(exitFailure);
+			}
+			throw ex;
 		}
 	}
 

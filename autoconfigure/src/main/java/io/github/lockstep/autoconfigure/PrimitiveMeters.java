@@ -1,5 +1,7 @@
 package io.github.lockstep.autoconfigure;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,11 +32,12 @@ import io.micrometer.core.instrument.Timer;
  *
  * <p>Only what already costs a wait reads the clock: a queued wait is counted in
  * {@code lockstep.contended} and timed in {@code lockstep.wait} with its outcome. A hold is
- * counted exactly, but timed only one time in {@value #TIMED_HOLD_EVERY}: reading the clock twice
- * would cost several times what an uncontended acquire and release cost together (a
+ * counted exactly when it begins, but only one in {@value #TIMED_HOLD_EVERY} is timed: reading the
+ * clock twice would cost several times what an uncontended acquire and release cost together (a
  * {@code System.nanoTime()} is about 30 ns on a virtual machine). So {@code lockstep.held} is a
- * {@link FunctionTimer} whose count is every hold and whose total is that count times the mean of
- * the timed ones; the first hold is always timed.
+ * {@link FunctionTimer} whose count is every hold begun and whose total is that count times the
+ * mean of the timed ones; the first hold is always timed. One atomic add both counts a hold and
+ * picks it for timing, which keeps an uncontended call at one clock-free update.
  */
 final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
@@ -55,20 +58,29 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 	static final String BARRIER_BROKEN = "lockstep.barrier.broken";
 
 	/** One hold in this many is timed; a power of two. */
-	static final int TIMED_HOLD_EVERY = 32;
+	static final int TIMED_HOLD_EVERY = 64;
 
 	private final Counter contended;
 
 	private final Map<WaitOutcome, Timer> waits = new EnumMap<>(WaitOutcome.class);
 
-	private final LongAdder holds = new LongAdder();
+	/** Holds begun; taken with one atomic add, which also picks the ones to time. */
+	private volatile long holds;
+
+	private static final VarHandle HOLDS;
+
+	static {
+		try {
+			HOLDS = MethodHandles.lookup().findVarHandle(PrimitiveMeters.class, "holds", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final LongAdder timedHolds = new LongAdder();
 
 	private final LongAdder timedHoldNanos = new LongAdder();
-
-	/** Picks the holds to time; racy increments only make the pick less regular. */
-	private int holdTick;
 
 	private final List<Meter> meters = new ArrayList<>();
 
@@ -88,7 +100,7 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 				.register(registry)));
 		}
 		if (!(primitive instanceof AsyncEvent) && !(primitive instanceof AsyncBarrier)) {
-			add(FunctionTimer.builder(HELD, this, (meters) -> meters.holds.sum(), PrimitiveMeters::heldNanos,
+			add(FunctionTimer.builder(HELD, this, (meters) -> meters.holds, PrimitiveMeters::heldNanos,
 					TimeUnit.NANOSECONDS)
 				.description("Time a lock or permit was held, where acquire and release pair up (locks, conditions,"
 						+ " annotated calls, withLock/withPermit); the total is estimated from sampled holds")
@@ -146,17 +158,15 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 		this.waits.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
+	/** Counts the hold, and times the first and every {@value #TIMED_HOLD_EVERY}th after it. */
 	@Override
 	public long holdStarted() {
-		if ((this.holdTick++ & (TIMED_HOLD_EVERY - 1)) != 0) {
-			return 0;
-		}
-		return System.nanoTime();
+		long begun = (long) HOLDS.getAndAdd(this, 1L);
+		return ((begun & (TIMED_HOLD_EVERY - 1)) != 0) ? 0 : System.nanoTime();
 	}
 
 	@Override
 	public void holdEnded(long started) {
-		this.holds.increment();
 		if (started != 0) {
 			this.timedHoldNanos.add(System.nanoTime() - started);
 			this.timedHolds.increment();
@@ -165,7 +175,7 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
 	private double heldNanos() {
 		long timed = this.timedHolds.sum();
-		return (timed != 0) ? (double) this.timedHoldNanos.sum() / timed * this.holds.sum() : 0;
+		return (timed != 0) ? (double) this.timedHoldNanos.sum() / timed * this.holds : 0;
 	}
 
 	private <P> void gauge(MeterRegistry registry, String name, String description, Tags tags, P primitive,

@@ -73,7 +73,7 @@ final class ReactiveCalls {
 		/** Decides between a cancel and the method's call, which may race on two threads. */
 		private final AtomicInteger state = new AtomicInteger(WAITING);
 
-		/** The hold token of a called method; written before {@code state} becomes CALLED. */
+		/** The hold token of a called method; written once {@code state} is CALLED. */
 		private long held;
 
 		Call(MethodPlan plan, MethodInvocation invocation, Resumption resumption) {
@@ -100,11 +100,11 @@ final class ReactiveCalls {
 		 */
 		@SuppressWarnings({ "unchecked", "try" })
 		Publisher<Object> invoke() {
-			// a probe counts a hold when it ends, so a token taken for a call that is not made is dropped
-			this.held = this.plan.holdStarted();
 			if (!this.state.compareAndSet(WAITING, CALLED)) {
 				return Flux.empty();
 			}
+			// read by exit(), which the method's publisher, called below, must end first
+			this.held = this.plan.holdStarted();
 			// one call per subscription, each through the interceptors inside Lockstep's
 			MethodInvocation call = (this.invocation instanceof ProxyMethodInvocation proxied)
 					? proxied.invocableClone() : this.invocation;

@@ -45,6 +45,11 @@ final class StageCall {
 	@SuppressWarnings("unused") // accessed through EXITED
 	private volatile boolean exited;
 
+	/** Whether the method was called, and its hold (its probe token) not yet reported as ended. */
+	private boolean running;
+
+	private long held;
+
 	private StageCall(MethodPlan plan, MethodInvocation invocation, Admission admission) {
 		this.plan = plan;
 		this.invocation = invocation;
@@ -102,6 +107,11 @@ final class StageCall {
 
 	/** Gives back what the call holds, once; later calls do nothing. */
 	private void exit() {
+		if (this.running) {
+			// the method's stage ends once: one exit after run() started it
+			this.running = false;
+			this.plan.holdEnded(this.held);
+		}
 		if (this.admission != null) {
 			this.admission.exit();
 		}
@@ -127,7 +137,8 @@ final class StageCall {
 			exit();
 			return;
 		}
-		long held = this.plan.holdStarted();
+		this.held = this.plan.holdStarted();
+		this.running = true;
 		CompletionStage<?> stage;
 		try {
 			stage = (CompletionStage<?>) this.invocation.proceed();
@@ -136,13 +147,11 @@ final class StageCall {
 			}
 		}
 		catch (Throwable ex) {
-			this.plan.holdEnded(held);
 			exit();
 			this.result.completeExceptionally(ex);
 			return;
 		}
 		stage.whenComplete((value, failure) -> {
-			this.plan.holdEnded(held);
 			Throwable end = (failure != null) ? Admission.unwrap(failure) : null;
 			try {
 				if (end == null) {

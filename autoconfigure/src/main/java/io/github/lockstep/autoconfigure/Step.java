@@ -29,22 +29,9 @@ abstract class Step {
 	void exit() {
 	}
 
-	/** Whether {@link #holdStarted} reports anything: a semaphore's step. */
-	boolean reportsHolds() {
-		return false;
-	}
-
-	/**
-	 * Reports that an admitted call starts holding this step's permit, to the semaphore's probe
-	 * (a lock reports its holds itself).
-	 * @return the token for {@link #holdEnded}
-	 */
-	long holdStarted() {
-		return 0;
-	}
-
-	/** Reports the end of a hold started by {@link #holdStarted}. */
-	void holdEnded(long started) {
+	/** The semaphore whose permit this step takes, if it reports holds; else {@code null}. */
+	Instrumented permitHolder() {
+		return null;
 	}
 
 	static Step lock(AsyncLock lock, Duration timeout) {
@@ -84,20 +71,8 @@ abstract class Step {
 			}
 
 			@Override
-			boolean reportsHolds() {
-				return semaphore instanceof Instrumented;
-			}
-
-			@Override
-			long holdStarted() {
-				return (semaphore instanceof Instrumented instrumented) ? instrumented.probe().holdStarted() : 0;
-			}
-
-			@Override
-			void holdEnded(long started) {
-				if (semaphore instanceof Instrumented instrumented) {
-					instrumented.probe().holdEnded(started);
-				}
+			Instrumented permitHolder() {
+				return (semaphore instanceof Instrumented instrumented) ? instrumented : null;
 			}
 		};
 	}
