@@ -3,6 +3,7 @@ package io.github.lockstep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -59,7 +60,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		this.probe = probe;
+		this.probe = Objects.requireNonNull(probe, "probe");
 		if (this.ownsLock && this.lock instanceof Instrumented instrumented) {
 			instrumented.probe(probe);
 		}

@@ -3,6 +3,7 @@ package io.github.lockstep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,7 +41,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		this.probe = probe;
+		this.probe = Objects.requireNonNull(probe, "probe");
 	}
 
 	@Override

@@ -88,10 +88,11 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 		}
 		Hold hold = new Hold();
 		return Guard.run(acquire(), () -> {
-			release();
+			// before the release hands the permit on and runs the next holder's continuations
 			if (hold.begun) {
 				this.sync.probe().holdEnded(hold.started);
 			}
+			release();
 		}, () -> {
 			hold.started = this.sync.probe().holdStarted();
 			hold.begun = true;

@@ -22,6 +22,7 @@ public interface Instrumented {
 	 * Sets the probe this primitive reports to from now on; {@link PrimitiveProbe#NONE} stops
 	 * reporting. A wait or hold that started before is ended on the new probe.
 	 * @param probe the probe
+	 * @throws NullPointerException if {@code probe} is null
 	 */
 	void probe(PrimitiveProbe probe);
 

@@ -3,6 +3,7 @@ package io.github.lockstep;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -88,7 +89,7 @@ final class PermitSync implements Waiter.Owner {
 	}
 
 	void probe(PrimitiveProbe probe) {
-		this.probe = probe;
+		this.probe = Objects.requireNonNull(probe, "probe");
 	}
 
 	boolean tryAcquire() {
@@ -158,13 +159,15 @@ final class PermitSync implements Waiter.Owner {
 	}
 
 	void release() {
-		if (!this.timesHolds) {
-			returnPermit();
-			return;
+		long started = this.timesHolds ? this.holdStarted : 0;
+		Waiter<?> next = returnPermit();
+		if (this.timesHolds) {
+			// before the hand-off runs the next holder's continuations, which are not this hold
+			this.probe.holdEnded(started);
 		}
-		long started = this.holdStarted;
-		returnPermit();
-		this.probe.holdEnded(started);
+		if (next != null) {
+			Trampoline.run(next::settle);
+		}
 	}
 
 	/** Reports a lock's new hold. */
@@ -174,7 +177,11 @@ final class PermitSync implements Waiter.Owner {
 		}
 	}
 
-	private void returnPermit() {
+	/**
+	 * Adds the permit back, or grants it to the first waiter.
+	 * @return the waiter granted, to settle, or {@code null}
+	 */
+	private Waiter<?> returnPermit() {
 		for (;;) {
 			int s = this.state;
 			if (s >= 0) {
@@ -182,14 +189,13 @@ final class PermitSync implements Waiter.Owner {
 					throw new IllegalStateException(this.kind + " '" + this.name + "': " + this.overReleaseMessage);
 				}
 				if (STATE.compareAndSet(this, s, s + 1)) {
-					return;
+					return null;
 				}
 			}
 			else {
 				Waiter<?> next = takeFirstWaiter();
 				if (next != null) {
-					Trampoline.run(next::settle);
-					return;
+					return next;
 				}
 				// every waiter withdrew meanwhile: add the permit back instead
 			}

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -301,7 +302,7 @@ class ProbeTests {
 	}
 
 	@Test
-	void handOffStartsTheNextHoldBeforeTheNextHoldersContinuationsRun() {
+	void handOffEndsTheHoldAndStartsTheNextBeforeTheNextHoldersContinuationsRun() {
 		RecordingProbe probe = new RecordingProbe();
 		AsyncLock lock = AsyncLock.create("probe-lock");
 		((Instrumented) lock).probe(probe);
@@ -310,11 +311,21 @@ class ProbeTests {
 		CompletableFuture<List<String>> seen = probe.logSeenBy(next);
 		lock.release();
 		assertThat(next).isCompleted();
-		assertThat(seen).isCompletedWithValue(List.of("hold+1", "wait+2", "hold+3", "wait-2 ACQUIRED"));
-		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold+3", "wait-2 ACQUIRED", "hold-1");
+		// the released hold ends before the next holder runs: its time does not include theirs
+		assertThat(seen).isCompletedWithValue(List.of("hold+1", "wait+2", "hold+3", "hold-1", "wait-2 ACQUIRED"));
 		lock.release();
-		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold+3", "wait-2 ACQUIRED", "hold-1", "hold-3");
+		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold+3", "hold-1", "wait-2 ACQUIRED", "hold-3");
 		probe.assertPaired();
+	}
+
+	@Test
+	void aNullProbeIsRefused() {
+		List<AsyncPrimitive> primitives = List.of(AsyncLock.create(), AsyncSemaphore.create(1), AsyncEvent.create(),
+				AsyncCondition.create(), AsyncBarrier.create(2));
+		assertThat(primitives).allSatisfy((primitive) -> {
+			assertThatNullPointerException().isThrownBy(() -> ((Instrumented) primitive).probe(null));
+			assertThat(((Instrumented) primitive).probe()).isSameAs(PrimitiveProbe.NONE);
+		});
 	}
 
 	@Test
@@ -568,7 +579,9 @@ class ProbeTests {
 	/**
 	 * A condition's own lock reports to the condition's probe: the waiter's hold ends when it
 	 * parks, the signaller's hold, the re-acquisition that queues behind it (a wait of its own),
-	 * the hand-off, and only then the end of the condition wait, which completes holding the lock.
+	 * the hand-off (the next hold starts and the signaller's ends before the next holder's
+	 * continuations run), and only then the end of the condition wait, which completes holding
+	 * the lock.
 	 */
 	@Test
 	void conditionWithItsOwnLockReportsTheLocksHoldsAndReacquisitionToo() {
@@ -585,10 +598,11 @@ class ProbeTests {
 		condition.release();
 		assertThat(waiter).isCompleted();
 		assertThat(seen).isCompletedWithValue(
-				List.of("hold+1", "wait+2", "hold-1", "hold+3", "wait+4", "hold+5", "wait-4 ACQUIRED", "wait-2 ACQUIRED"));
+				List.of("hold+1", "wait+2", "hold-1", "hold+3", "wait+4", "hold+5", "hold-3", "wait-4 ACQUIRED",
+						"wait-2 ACQUIRED"));
 		condition.release();
-		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold-1", "hold+3", "wait+4", "hold+5",
-				"wait-4 ACQUIRED", "wait-2 ACQUIRED", "hold-3", "hold-5");
+		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold-1", "hold+3", "wait+4", "hold+5", "hold-3",
+				"wait-4 ACQUIRED", "wait-2 ACQUIRED", "hold-5");
 		probe.assertPaired();
 	}
 
@@ -610,7 +624,7 @@ class ProbeTests {
 		condition.release();
 		assertThat(conditionProbe.log()).containsExactly("wait+1", "wait-1 ACQUIRED");
 		assertThat(lockProbe.log()).containsExactly("hold+1001", "hold-1001", "hold+1002", "wait+1003", "hold+1004",
-				"wait-1003 ACQUIRED", "hold-1002", "hold-1004");
+				"hold-1002", "wait-1003 ACQUIRED", "hold-1004");
 	}
 
 	@Test
@@ -834,7 +848,7 @@ class ProbeTests {
 		assertThat(waiter).isCompleted();
 		lock.release();
 		assertThat(before.log()).containsExactly("hold+1", "wait+2");
-		assertThat(after.log()).containsExactly("hold+1001", "wait-2 ACQUIRED", "hold-1", "hold-1001");
+		assertThat(after.log()).containsExactly("hold+1001", "hold-1", "wait-2 ACQUIRED", "hold-1001");
 	}
 
 	@Test
