@@ -3,11 +3,14 @@ package io.github.lockstep.autoconfigure;
 import io.github.lockstep.spring.LockstepRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 
 /**
  * Auto-configuration of the {@code lockstep.*} meters: every primitive of the
@@ -26,10 +29,17 @@ import org.springframework.context.annotation.Bean;
 public final class LockstepMetricsAutoConfiguration {
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	LockstepMeters lockstepMeters(MeterRegistry meterRegistry, LockstepRegistry registry, LockstepProperties properties) {
 		LockstepMeters meters = new LockstepMeters(meterRegistry, properties.getMetrics().isHistogram());
 		registry.addListener(meters);
 		return meters;
+	}
+
+	/** Binds the meters at startup even under lazy initialization: nothing else asks for them. */
+	@Bean
+	static LazyInitializationExcludeFilter lockstepMetersEagerly() {
+		return LazyInitializationExcludeFilter.forBeanTypes(LockstepMeters.class);
 	}
 
 }

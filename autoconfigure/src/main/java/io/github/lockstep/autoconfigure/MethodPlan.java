@@ -91,8 +91,9 @@ final class MethodPlan {
 	/** The sync path: waits on the calling thread (interruptibly, giving up its place). */
 	private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
 		enterAll();
-		long held = holdStarted();
+		long held = 0;
 		try {
+			held = holdStarted();
 			Object result = invocation.proceed();
 			succeeded();
 			return result;

@@ -19,7 +19,7 @@ import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.WaitOutcome;
 import io.github.lockstep.spring.LockstepRegistry;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -36,7 +36,7 @@ import io.micrometer.core.instrument.Timer;
  * clock twice would cost several times what an uncontended acquire and release cost together (a
  * {@code System.nanoTime()} is about 30 ns on a virtual machine). So {@code lockstep.held} is a
  * {@link FunctionTimer} whose count is every hold begun and whose total is that count times the
- * mean of the timed ones; the first hold is always timed. One atomic add both counts a hold and
+ * mean of the timed ones (never going down); the first hold is always timed. One atomic add both counts a hold and
  * picks it for timing, which keeps an uncontended call at one clock-free update.
  */
 final class PrimitiveMeters implements PrimitiveFacts.Counting {
@@ -60,7 +60,7 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 	/** One hold in this many is timed; a power of two. */
 	static final int TIMED_HOLD_EVERY = 64;
 
-	private final Counter contended;
+	private final LongAdder contended = new LongAdder();
 
 	private final Map<WaitOutcome, Timer> waits = new EnumMap<>(WaitOutcome.class);
 
@@ -82,12 +82,15 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
 	private final LongAdder timedHoldNanos = new LongAdder();
 
+	/** The held total last published; guarded by this. */
+	private double heldNanos;
+
 	private final List<Meter> meters = new ArrayList<>();
 
 	private PrimitiveMeters(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
 		String kind = LockstepRegistry.kind(primitive);
 		Tags tags = Tags.of("name", primitive.name(), "kind", kind);
-		this.contended = add(Counter.builder(CONTENDED)
+		add(FunctionCounter.builder(CONTENDED, this.contended, LongAdder::sum)
 			.description("Acquisitions and waits that had to queue; the rest got in at once")
 			.tags(tags)
 			.register(registry));
@@ -142,7 +145,7 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
 	@Override
 	public long contended() {
-		return (long) this.contended.count();
+		return this.contended.sum();
 	}
 
 	@Override
@@ -173,9 +176,16 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 		}
 	}
 
-	private double heldNanos() {
+	/**
+	 * The count of holds times the mean of the timed ones, never less than what it returned before:
+	 * a short timed hold after long ones lowers the mean, and a total that went down would read as
+	 * a counter reset to Prometheus' {@code rate()}.
+	 */
+	private synchronized double heldNanos() {
 		long timed = this.timedHolds.sum();
-		return (timed != 0) ? (double) this.timedHoldNanos.sum() / timed * this.holds : 0;
+		double estimate = (timed != 0) ? (double) this.timedHoldNanos.sum() / timed * this.holds : 0;
+		this.heldNanos = Math.max(this.heldNanos, estimate);
+		return this.heldNanos;
 	}
 
 	private <P> void gauge(MeterRegistry registry, String name, String description, Tags tags, P primitive,

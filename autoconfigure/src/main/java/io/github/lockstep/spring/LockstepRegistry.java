@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncCondition;
@@ -31,6 +32,12 @@ public class LockstepRegistry {
 	private final ConcurrentSkipListMap<String, AsyncPrimitive> primitives = new ConcurrentSkipListMap<>();
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Orders registrations, removals and new listeners, so that a listener hears of each primitive
+	 * once and in the order it came and went. Lookups do not take it.
+	 */
+	private final ReentrantLock changes = new ReentrantLock();
 
 	/**
 	 * Returns the lock of the given name.
@@ -105,15 +112,21 @@ public class LockstepRegistry {
 	 */
 	public <P extends AsyncPrimitive> P register(P primitive) {
 		kind(primitive);
-		AsyncPrimitive existing = this.primitives.putIfAbsent(primitive.name(), primitive);
-		if (existing != null && existing != primitive) {
-			throw new IllegalStateException("Lockstep already has a " + kind(existing) + " named '"
-					+ primitive.name() + "'; give the new " + kind(primitive) + " another name");
+		this.changes.lock();
+		try {
+			AsyncPrimitive existing = this.primitives.putIfAbsent(primitive.name(), primitive);
+			if (existing != null && existing != primitive) {
+				throw new IllegalStateException("Lockstep already has a " + kind(existing) + " named '"
+						+ primitive.name() + "'; give the new " + kind(primitive) + " another name");
+			}
+			if (existing == null) {
+				this.listeners.forEach((listener) -> listener.registered(primitive));
+			}
+			return primitive;
 		}
-		if (existing == null) {
-			this.listeners.forEach((listener) -> listener.registered(primitive));
+		finally {
+			this.changes.unlock();
 		}
-		return primitive;
 	}
 
 	/**
@@ -123,11 +136,17 @@ public class LockstepRegistry {
 	 * @return the removed primitive, or empty if none had that name
 	 */
 	public Optional<AsyncPrimitive> remove(String name) {
-		AsyncPrimitive removed = this.primitives.remove(name);
-		if (removed != null) {
-			this.listeners.forEach((listener) -> listener.removed(removed));
+		this.changes.lock();
+		try {
+			AsyncPrimitive removed = this.primitives.remove(name);
+			if (removed != null) {
+				this.listeners.forEach((listener) -> listener.removed(removed));
+			}
+			return Optional.ofNullable(removed);
 		}
-		return Optional.ofNullable(removed);
+		finally {
+			this.changes.unlock();
+		}
 	}
 
 	/**
@@ -136,8 +155,14 @@ public class LockstepRegistry {
 	 * @param listener the listener
 	 */
 	public void addListener(Listener listener) {
-		this.listeners.add(listener);
-		this.primitives.values().forEach(listener::registered);
+		this.changes.lock();
+		try {
+			this.listeners.add(listener);
+			this.primitives.values().forEach(listener::registered);
+		}
+		finally {
+			this.changes.unlock();
+		}
 	}
 
 	/**

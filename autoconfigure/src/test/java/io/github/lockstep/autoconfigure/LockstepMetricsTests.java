@@ -17,7 +17,7 @@ import io.github.lockstep.Instrumented;
 import io.github.lockstep.PrimitiveProbe;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.spring.LockstepRegistry;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -266,6 +267,40 @@ class LockstepMetricsTests {
 	}
 
 	@Test
+	void metersAreBoundUnderLazyInitialization() {
+		this.contextRunner
+			.withInitializer((context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> {
+				assertThat(meterNames(context.getBean(MeterRegistry.class), "inventory", "lock")).contains("lockstep.wait");
+				assertThat(((Instrumented) context.getBean(LockstepRegistry.class).lock("inventory").orElseThrow()).probe())
+					.isInstanceOf(PrimitiveMeters.class);
+			});
+	}
+
+	/**
+	 * The held total is estimated from sampled holds; a short timed hold after a long one lowers
+	 * the mean, but the total must not go down, which Prometheus would read as a counter reset.
+	 */
+	@Test
+	void heldTotalNeverGoesDown() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		PrimitiveMeters meters = PrimitiveMeters.register(AsyncLock.create("sampled"), registry, false);
+		FunctionTimer held = held(registry, "sampled");
+		assertThat(meters.holdStarted()).isNotZero();
+		meters.holdEnded(System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(100));
+		for (int i = 1; i < PrimitiveMeters.TIMED_HOLD_EVERY; i++) {
+			assertThat(meters.holdStarted()).isZero();
+			meters.holdEnded(0);
+		}
+		double afterLongHold = held.totalTime(TimeUnit.SECONDS);
+		assertThat(afterLongHold).isGreaterThanOrEqualTo(0.1 * PrimitiveMeters.TIMED_HOLD_EVERY);
+		assertThat(meters.holdStarted()).isNotZero();
+		meters.holdEnded(System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(1));
+		assertThat(held.count()).isEqualTo(PrimitiveMeters.TIMED_HOLD_EVERY + 1);
+		assertThat(held.totalTime(TimeUnit.SECONDS)).isGreaterThanOrEqualTo(afterLongHold);
+	}
+
+	@Test
 	void disabledMetricsBindNothingAndLeaveTheProbesEmpty() {
 		this.contextRunner.withPropertyValues("lockstep.metrics.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(LockstepMeters.class);
@@ -305,8 +340,8 @@ class LockstepMetricsTests {
 		return meters.get(meter).tag("name", name).gauge().value();
 	}
 
-	private static Counter counter(MeterRegistry meters, String name) {
-		return meters.get("lockstep.contended").tag("name", name).counter();
+	private static FunctionCounter counter(MeterRegistry meters, String name) {
+		return meters.get("lockstep.contended").tag("name", name).functionCounter();
 	}
 
 	private static Timer waits(MeterRegistry meters, String name, String outcome) {
