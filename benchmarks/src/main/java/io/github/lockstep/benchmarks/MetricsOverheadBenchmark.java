@@ -11,7 +11,7 @@ import io.github.lockstep.Instrumented;
 import io.github.lockstep.PrimitiveProbe;
 import io.github.lockstep.benchmarks.AnnotatedServices.Service;
 import io.github.lockstep.spring.LockstepRegistry;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -252,7 +252,7 @@ public class MetricsOverheadBenchmark {
 			boolean on) {
 		MeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
 		if (on) {
-			if (registry.find("lockstep.contended").tag("name", name).counter() == null
+			if (registry.find("lockstep.contended").tag("name", name).functionCounter() == null
 					|| registry.find("lockstep.held").tag("name", name).functionTimer() == null) {
 				throw new IllegalStateException(variant + ": '" + name + "' has no meters, but metrics are on");
 			}
@@ -263,7 +263,7 @@ public class MetricsOverheadBenchmark {
 	}
 
 	private static double contended(MeterRegistry registry, String name) {
-		Counter counter = registry.get("lockstep.contended").tag("name", name).counter();
+		FunctionCounter counter = registry.get("lockstep.contended").tag("name", name).functionCounter();
 		return counter.count();
 	}
 
