@@ -95,6 +95,10 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 			.tags(tags)
 			.register(registry));
 		for (WaitOutcome outcome : WaitOutcome.values()) {
+			if (outcome == WaitOutcome.BROKEN && !(primitive instanceof AsyncBarrier)) {
+				// only a barrier breaks: no histogram series that can never move
+				continue;
+			}
 			this.waits.put(outcome, add(Timer.builder(WAIT)
 				.description("Time from request to grant, of the acquisitions and waits that had to queue")
 				.tags(tags)
@@ -158,7 +162,10 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 	public void waitEnded(long started, WaitOutcome outcome) {
 		// a wait that started before this probe was set (token 0) is counted, not timed
 		long nanos = (started != 0) ? System.nanoTime() - started : 0;
-		this.waits.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+		Timer timer = this.waits.get(outcome);
+		if (timer != null) {
+			timer.record(nanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/** Counts the hold, and times the first and every {@value #TIMED_HOLD_EVERY}th after it. */
