@@ -31,7 +31,7 @@ final class LockstepMeters implements LockstepRegistry.Listener {
 	@Override
 	public void registered(AsyncPrimitive primitive) {
 		this.bound.computeIfAbsent(primitive, (p) -> {
-			PrimitiveMeters meters = PrimitiveMeters.register(p, this.meterRegistry, this.histogram);
+			PrimitiveMeters meters = new PrimitiveMeters(p, this.meterRegistry, this.histogram);
 			if (p instanceof Instrumented instrumented) {
 				instrumented.probe(meters);
 			}

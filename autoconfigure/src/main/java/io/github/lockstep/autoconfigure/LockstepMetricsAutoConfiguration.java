@@ -4,7 +4,6 @@ import io.github.lockstep.spring.LockstepRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -28,18 +27,14 @@ import org.springframework.context.annotation.Role;
 @ConditionalOnBooleanProperty(name = "lockstep.metrics.enabled", matchIfMissing = true)
 public final class LockstepMetricsAutoConfiguration {
 
+	// infrastructure: Boot keeps such beans eager under spring.main.lazy-initialization, and nothing
+	// else would ask for this one
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	LockstepMeters lockstepMeters(MeterRegistry meterRegistry, LockstepRegistry registry, LockstepProperties properties) {
 		LockstepMeters meters = new LockstepMeters(meterRegistry, properties.getMetrics().isHistogram());
 		registry.addListener(meters);
 		return meters;
-	}
-
-	/** Binds the meters at startup even under lazy initialization: nothing else asks for them. */
-	@Bean
-	static LazyInitializationExcludeFilter lockstepMetersEagerly() {
-		return LazyInitializationExcludeFilter.forBeanTypes(LockstepMeters.class);
 	}
 
 }

@@ -87,7 +87,8 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
 	private final List<Meter> meters = new ArrayList<>();
 
-	private PrimitiveMeters(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
+	/** Registers the meters of {@code primitive} in {@code registry}. */
+	PrimitiveMeters(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
 		String kind = LockstepRegistry.kind(primitive);
 		Tags tags = Tags.of("name", primitive.name(), "kind", kind);
 		add(FunctionCounter.builder(CONTENDED, this.contended, LongAdder::sum)
@@ -135,11 +136,6 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 			gauge(registry, PERMITS_AVAILABLE, "Free permits", tags, semaphore, AsyncSemaphore::availablePermits);
 			gauge(registry, LOCKED, "1 while no permit is free", tags, semaphore, (s) -> s.isLocked() ? 1 : 0);
 		}
-	}
-
-	/** Registers the meters of {@code primitive} in {@code registry}. */
-	static PrimitiveMeters register(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
-		return new PrimitiveMeters(primitive, registry, histogram);
 	}
 
 	/** Removes the meters from {@code registry}. */

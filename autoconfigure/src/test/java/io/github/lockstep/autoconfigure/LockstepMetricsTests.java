@@ -286,7 +286,7 @@ class LockstepMetricsTests {
 	@Test
 	void heldTotalNeverGoesDown() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		PrimitiveMeters meters = PrimitiveMeters.register(AsyncLock.create("sampled"), registry, false);
+		PrimitiveMeters meters = new PrimitiveMeters(AsyncLock.create("sampled"), registry, false);
 		FunctionTimer held = held(registry, "sampled");
 		assertThat(meters.holdStarted()).isNotZero();
 		meters.holdEnded(System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(100));
