@@ -1,0 +1,45 @@
+package io.github.lockstep.sample.bank;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /bank/withdraw?amount=50} answers once deposits cover it (or 409 after
+ * {@code timeout}, default 10 s); {@code POST /bank/deposit?amount=50} pays in;
+ * {@code GET /bank} reads the statement. A waiting withdrawal holds no servlet thread.
+ */
+@RestController
+@RequestMapping("/bank")
+class BankController {
+
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+	private final BankAccount account;
+
+	BankController(BankAccount account) {
+		this.account = account;
+	}
+
+	@GetMapping
+	CompletableFuture<BankAccount.Statement> statement() {
+		return this.account.statement(READ_TIMEOUT);
+	}
+
+	@PostMapping("/deposit")
+	CompletableFuture<BankAccount.Statement> deposit(@RequestParam long amount) {
+		return this.account.deposit(amount);
+	}
+
+	@PostMapping("/withdraw")
+	CompletableFuture<BankAccount.Statement> withdraw(@RequestParam long amount,
+			@RequestParam(defaultValue = "10s") Duration timeout) {
+		return this.account.withdraw(amount, timeout);
+	}
+
+}

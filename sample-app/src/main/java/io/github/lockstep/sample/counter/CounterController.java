@@ -1,0 +1,35 @@
+package io.github.lockstep.sample.counter;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /counter?work=1ms} counts a visit under the lock; {@code GET /counter} reads the count.
+ */
+@RestController
+@RequestMapping("/counter")
+class CounterController {
+
+	private final VisitCounter counter;
+
+	CounterController(VisitCounter counter) {
+		this.counter = counter;
+	}
+
+	@PostMapping
+	Map<String, Long> increment(@RequestParam(defaultValue = "0ms") Duration work) {
+		return Map.of("count", this.counter.increment(work));
+	}
+
+	@GetMapping
+	Map<String, Long> count() {
+		return Map.of("count", this.counter.count());
+	}
+
+}

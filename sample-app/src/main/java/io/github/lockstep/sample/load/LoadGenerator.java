@@ -1,0 +1,356 @@
+package io.github.lockstep.sample.load;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.sample.bank.BankAccount;
+import io.github.lockstep.sample.batch.BatchJob;
+import io.github.lockstep.sample.cache.PriceCatalog;
+import io.github.lockstep.sample.counter.VisitCounter;
+import io.github.lockstep.sample.db.OrderRepository;
+import io.github.lockstep.sample.subprocess.ReportRenderer;
+import io.github.lockstep.sample.tickets.TicketOffice;
+import io.github.lockstep.spring.LockstepRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * Drives every scenario at once for a given time, through the same Spring beans the controllers
+ * call, with more clients than each primitive lets in, so that contention shows on the page and in
+ * the metrics. Each client calls, waits for its answer, pauses a little and calls again, until the
+ * time is up; a progress line is logged every 2 seconds.
+ */
+@Service
+public class LoadGenerator implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(LoadGenerator.class);
+
+	private static final long PROGRESS_SECONDS = 2;
+
+	private final OrderRepository orders;
+
+	private final VisitCounter counter;
+
+	private final BankAccount bank;
+
+	private final PriceCatalog catalog;
+
+	private final BatchJob batch;
+
+	private final TicketOffice tickets;
+
+	private final ReportRenderer renderer;
+
+	private final LockstepRegistry registry;
+
+	private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(named("load-clock"));
+
+	// the counter's method is synchronous: its clients need threads of their own
+	private final ExecutorService counterClients = Executors.newFixedThreadPool(3, named("load-counter"));
+
+	private Run run;
+
+	public LoadGenerator(OrderRepository orders, VisitCounter counter, BankAccount bank, PriceCatalog catalog,
+			BatchJob batch, TicketOffice tickets, ReportRenderer renderer, LockstepRegistry registry) {
+		this.orders = orders;
+		this.counter = counter;
+		this.bank = bank;
+		this.catalog = catalog;
+		this.batch = batch;
+		this.tickets = tickets;
+		this.renderer = renderer;
+		this.registry = registry;
+	}
+
+	/**
+	 * Starts driving every scenario for {@code duration}.
+	 * @param duration how long to run, between 1 second and 1 hour
+	 * @return the new run's status
+	 * @throws IllegalStateException if a run is still going
+	 */
+	public synchronized Status start(Duration duration) {
+		if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
+			throw new IllegalArgumentException("duration must be between 1s and 1h, but was " + duration);
+		}
+		if (this.run != null && this.run.clients.get() > 0) {
+			throw new IllegalStateException("A load is already running: wait for it to end, or stop it with DELETE /load");
+		}
+		Run run = new Run(duration);
+		this.run = run;
+		logger.info("Load started for {} s: every scenario at once", duration.toSeconds());
+		for (int i = 0; i < 12; i++) {
+			client(run, "db-pool", () -> this.orders.findOrder(between(1, 1000), millis(between(20, 80))), 5);
+		}
+		for (int i = 0; i < 3; i++) {
+			client(run, "counter",
+					() -> CompletableFuture.supplyAsync(() -> this.counter.increment(millis(2)), this.counterClients), 3);
+		}
+		for (int i = 0; i < 3; i++) {
+			client(run, "account", () -> this.bank.withdraw(between(10, 50), Duration.ofSeconds(2)), 50);
+		}
+		client(run, "account", () -> this.bank.deposit(between(30, 60)), 60);
+		for (String sku : new String[] { "apple", "pear", "plum", "apple" }) {
+			client(run, "cache-warm", () -> this.catalog.price(sku), 20);
+		}
+		client(run, "cache-warm", () -> {
+			this.catalog.refresh();
+			return this.catalog.warmUp(millis(800));
+		}, 2000);
+		for (int i = 0; i < 2; i++) {
+			client(run, "batch", this::batchOfFive, 300);
+		}
+		for (int i = 0; i < 4; i++) {
+			client(run, "tickets", () -> this.tickets.take(Duration.ofSeconds(1))
+				.thenCompose((left) -> after(between(50, 150)))
+				.thenApply((held) -> this.tickets.giveBack()), 20);
+		}
+		// a buggy client that gives back tickets it never took: the bounded semaphore refuses what would
+		// take it above 3 (counted under failures as IllegalStateException)
+		client(run, "tickets", () -> CompletableFuture.completedFuture(this.tickets.giveBack()), 2000);
+		for (int i = 0; i < 4; i++) {
+			client(run, "subprocesses", () -> this.renderer.render(millis(between(200, 400))), 0);
+		}
+		run.progress = this.clock.scheduleAtFixedRate(() -> logProgress(run), PROGRESS_SECONDS, PROGRESS_SECONDS,
+				TimeUnit.SECONDS);
+		return run.status();
+	}
+
+	/**
+	 * Asks the current run to stop: each client ends once its call in progress has ended.
+	 * @return the run's status
+	 */
+	public synchronized Status stop() {
+		if (this.run != null) {
+			this.run.stopped = true;
+		}
+		return status();
+	}
+
+	/**
+	 * Returns the current or last run's status.
+	 * @return what has been done so far
+	 */
+	public synchronized Status status() {
+		return (this.run != null) ? this.run.status() : Status.IDLE;
+	}
+
+	@Override
+	public void destroy() {
+		stop();
+		this.clock.shutdownNow();
+		this.counterClients.shutdownNow();
+	}
+
+	/** Five shards arriving 100 ms apart, so that the barrier's waiters show as they gather. */
+	private CompletableFuture<Void> batchOfFive() {
+		CompletableFuture<?>[] shards = new CompletableFuture<?>[5];
+		for (int i = 0; i < shards.length; i++) {
+			int shard = i;
+			shards[i] = after(100L * i).thenCompose((arrived) -> this.batch.process(shard, millis(50)));
+		}
+		return CompletableFuture.allOf(shards);
+	}
+
+	private void client(Run run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis) {
+		run.clients.incrementAndGet();
+		next(run, scenario, call, pauseMillis);
+	}
+
+	private void next(Run run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis) {
+		if (!run.isActive()) {
+			if (run.clients.decrementAndGet() == 0) {
+				finished(run);
+			}
+			return;
+		}
+		CompletionStage<?> stage;
+		try {
+			stage = call.get();
+		}
+		catch (RuntimeException ex) {
+			stage = CompletableFuture.failedFuture(ex);
+		}
+		stage.whenComplete((result, failure) -> {
+			run.record(scenario, failure);
+			this.clock.schedule(() -> next(run, scenario, call, pauseMillis), between(0, pauseMillis),
+					TimeUnit.MILLISECONDS);
+		});
+	}
+
+	private void logProgress(Run run) {
+		Map<String, Integer> waiting = new TreeMap<>();
+		for (AsyncPrimitive primitive : this.registry.all()) {
+			int queued = waiting(primitive);
+			if (queued > 0) {
+				waiting.put(primitive.name(), queued);
+			}
+		}
+		Status status = run.status();
+		logger.info("Load {}/{} s: {} calls, {} failed; waiting now: {}", status.elapsedMillis() / 1000,
+				status.durationMillis() / 1000, status.totalCalls(), status.totalFailures(),
+				waiting.isEmpty() ? "none" : waiting);
+	}
+
+	private void finished(Run run) {
+		run.endedAt = System.nanoTime();
+		run.progress.cancel(false);
+		Status status = run.status();
+		logger.info("Load ended after {} s: {} calls {}, failures {}", status.elapsedMillis() / 1000,
+				status.totalCalls(), status.calls(), status.failures());
+	}
+
+	private static int waiting(AsyncPrimitive primitive) {
+		if (primitive instanceof AsyncSemaphore semaphore) {
+			return semaphore.queueLength();
+		}
+		if (primitive instanceof AsyncLock lock) {
+			return lock.queueLength();
+		}
+		if (primitive instanceof AsyncCondition condition) {
+			return condition.queueLength();
+		}
+		if (primitive instanceof AsyncEvent event) {
+			return event.queueLength();
+		}
+		return (primitive instanceof AsyncBarrier barrier) ? barrier.numberWaiting() : 0;
+	}
+
+	private CompletableFuture<Void> after(long millis) {
+		CompletableFuture<Void> due = new CompletableFuture<>();
+		this.clock.schedule(() -> due.complete(null), millis, TimeUnit.MILLISECONDS);
+		return due;
+	}
+
+	private static long between(long low, long high) {
+		return (high > low) ? ThreadLocalRandom.current().nextLong(low, high + 1) : low;
+	}
+
+	private static Duration millis(long millis) {
+		return Duration.ofMillis(millis);
+	}
+
+	private static ThreadFactory named(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** One run of the load: its clients, its deadline, and what its calls did. */
+	private static final class Run {
+
+		final long startedAt = System.nanoTime();
+
+		final long durationNanos;
+
+		final AtomicInteger clients = new AtomicInteger();
+
+		final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
+		final Map<String, Map<String, LongAdder>> failures = new ConcurrentHashMap<>();
+
+		volatile boolean stopped;
+
+		volatile long endedAt;
+
+		ScheduledFuture<?> progress;
+
+		Run(Duration duration) {
+			this.durationNanos = duration.toNanos();
+		}
+
+		boolean isActive() {
+			return !this.stopped && System.nanoTime() - this.startedAt < this.durationNanos;
+		}
+
+		void record(String scenario, Throwable failure) {
+			this.calls.computeIfAbsent(scenario, (key) -> new LongAdder()).increment();
+			if (failure != null) {
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				this.failures.computeIfAbsent(scenario, (key) -> new ConcurrentHashMap<>())
+					.computeIfAbsent(cause.getClass().getSimpleName(), (key) -> new LongAdder())
+					.increment();
+			}
+		}
+
+		Status status() {
+			int left = this.clients.get();
+			long now = (left > 0) ? System.nanoTime() : this.endedAt;
+			Map<String, Long> calls = new TreeMap<>();
+			this.calls.forEach((scenario, count) -> calls.put(scenario, count.sum()));
+			Map<String, Map<String, Long>> failures = new TreeMap<>();
+			this.failures.forEach((scenario, byType) -> {
+				Map<String, Long> counts = new TreeMap<>();
+				byType.forEach((type, count) -> counts.put(type, count.sum()));
+				failures.put(scenario, counts);
+			});
+			return new Status(left > 0, TimeUnit.NANOSECONDS.toMillis(now - this.startedAt),
+					TimeUnit.NANOSECONDS.toMillis(this.durationNanos), left, calls, failures);
+		}
+
+	}
+
+	/**
+	 * Where a run is.
+	 * @param running whether any of its clients is still calling
+	 * @param elapsedMillis time since it started
+	 * @param durationMillis how long it was asked to run
+	 * @param clients clients still calling
+	 * @param calls calls ended, by scenario
+	 * @param failures calls that failed, by scenario and exception
+	 */
+	public record Status(boolean running, long elapsedMillis, long durationMillis, int clients, Map<String, Long> calls,
+			Map<String, Map<String, Long>> failures) {
+
+		static final Status IDLE = new Status(false, 0, 0, 0, Map.of(), Map.of());
+
+		/**
+		 * Returns the calls ended in all scenarios.
+		 * @return the sum of {@link #calls()}
+		 */
+		public long totalCalls() {
+			return this.calls.values().stream().mapToLong(Long::longValue).sum();
+		}
+
+		/**
+		 * Returns the calls failed in all scenarios.
+		 * @return the sum of {@link #failures()}
+		 */
+		public long totalFailures() {
+			return this.failures.values()
+				.stream()
+				.flatMap((byType) -> byType.values().stream())
+				.mapToLong(Long::longValue)
+				.sum();
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.github.lockstep.sample.tickets;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.lockstep.AsyncSemaphore;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
+
+/**
+ * asyncio's {@code BoundedSemaphore} example: 3 tickets that callers take and give back by hand.
+ * Giving back a ticket nobody took is a bug in the caller; the bounded semaphore refuses it with
+ * {@link IllegalStateException} instead of letting a 4th ticket into circulation.
+ */
+@Service
+public class TicketOffice {
+
+	private final AsyncSemaphore tickets;
+
+	public TicketOffice(@Qualifier("tickets") AsyncSemaphore tickets) {
+		this.tickets = tickets;
+	}
+
+	/**
+	 * Takes a ticket, waiting up to {@code timeout} for one to come back.
+	 * @param timeout how long to wait
+	 * @return the tickets left, once one is taken; fails with
+	 * {@link io.github.lockstep.AcquireTimeoutException} if none came back in time
+	 */
+	public CompletableFuture<Integer> take(Duration timeout) {
+		return this.tickets.acquire(timeout).thenApply((taken) -> this.tickets.availablePermits());
+	}
+
+	/**
+	 * Gives a ticket back.
+	 * @return the tickets left
+	 * @throws IllegalStateException if every ticket is already back
+	 */
+	public int giveBack() {
+		this.tickets.release();
+		return this.tickets.availablePermits();
+	}
+
+	/**
+	 * Returns the tickets that can be taken now.
+	 * @return at most 3
+	 */
+	public int available() {
+		return this.tickets.availablePermits();
+	}
+
+}
