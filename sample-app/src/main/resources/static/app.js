@@ -33,9 +33,10 @@ const SCENARIOS = {
     check: (s) => `${s.started} shards started, ${s.finished} finished`,
   },
   'tickets': {
-    about: 'Bounded semaphore: returning a ticket nobody took is refused (409)',
+    about: 'Bounded semaphore: a return that would make more than 3 tickets is refused (409)',
     path: 'tickets',
     check: (s) => `tickets in the office: ${s.available} of 3`,
+    try: { label: 'return a ticket nobody took', path: 'tickets/return' },
   },
   'subprocesses': {
     about: 'Subprocesses (ProcessBuilder, onExit()) at most 2 at a time',
@@ -88,6 +89,14 @@ function card(primitive) {
   node.insertAdjacentHTML('beforeend', `<svg class="history" viewBox="0 0 ${HISTORY - 1} 36" preserveAspectRatio="none">`
     + '<title>waiters over the last 30 s</title><polyline vector-effect="non-scaling-stroke" points=""></polyline></svg>');
   node.append(element('div', { 'class': 'check', 'data-check': primitive.name }));
+  if (scenario && scenario.try) {
+    const button = element('button', { 'type': 'button', 'data-try': primitive.name }, scenario.try.label);
+    const answer = element('div', { 'class': 'answer', 'data-answer': primitive.name });
+    button.addEventListener('click', () => tryOut(scenario.try.path, answer));
+    const bar = element('div', { 'class': 'actions' });
+    bar.append(button);
+    node.append(bar, answer);
+  }
   const actions = ACTIONS[primitive.kind];
   if (actions) {
     const bar = element('div', { 'class': 'actions' });
@@ -193,7 +202,14 @@ async function refreshLoad() {
   try {
     const load = await json('load');
     document.getElementById('load-status').textContent = describe(load);
-    document.getElementById('load-start').disabled = load.running;
+    // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
+async function tryOut(path, answer) {
+  const response = await fetch(path, { method: 'POST' });
+  const body = await response.json().catch(() => ({}));
+  answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
+}
+
+document.getElementById('load-start').disabled = load.running;
     document.getElementById('load-stop').disabled = !load.running;
   }
   catch (problem) {
