@@ -277,7 +277,7 @@ public class LoadGenerator implements DisposableBean {
 
 		volatile long endedAt;
 
-		ScheduledFuture<?> progress;
+		volatile ScheduledFuture<?> progress;
 
 		Run(Duration duration) {
 			this.durationNanos = duration.toNanos();
