@@ -1,0 +1,257 @@
+// The sample's page: polls the lockstep Actuator endpoint and draws one card per primitive.
+// Plain browser JavaScript, no build step.
+'use strict';
+
+const REFRESH_MS = 500;
+const HISTORY = 60;
+
+// What each of the sample's primitives is for, and the scenario endpoint that checks its invariant.
+const SCENARIOS = {
+  'account': {
+    about: 'Bank account: withdrawals wait on a Condition until deposits cover them',
+    path: 'bank',
+    check: (s) => `balance ${s.balance}, lowest ever ${s.lowestBalance}; deposited − withdrawn = ${s.deposited - s.withdrawn}`,
+  },
+  'db-pool': {
+    about: 'Database pool: @Throttled(permits = 5) over CompletableFuture queries',
+    path: 'db',
+    check: (s) => `${s.inFlight} queries running, at most ${s.peakInFlight} at once`,
+  },
+  'counter': {
+    about: 'Shared counter: read-modify-write under @Guarded',
+    path: 'counter',
+    check: (s) => `count ${s.count}`,
+  },
+  'cache-warm': {
+    about: 'Cache warm-up: @AwaitEvent until a @SetEvent load has finished',
+    path: 'cache',
+    check: (s) => `catalog version ${s.version}, ${s.warm ? 'warm' : 'cold: prices wait'}`,
+  },
+  'batch': {
+    about: 'Batch: 5 workers meet at an @AwaitBarrier, then start together',
+    path: 'batch',
+    check: (s) => `${s.started} shards started, ${s.finished} finished`,
+  },
+  'tickets': {
+    about: 'Bounded semaphore: a return that would make more than 3 tickets is refused (409)',
+    path: 'tickets',
+    check: (s) => `tickets in the office: ${s.available} of 3`,
+    try: { label: 'return a ticket nobody took', path: 'tickets/return' },
+  },
+  'subprocesses': {
+    about: 'Subprocesses (ProcessBuilder, onExit()) at most 2 at a time',
+    path: 'subprocesses',
+    check: (s) => `${s.running} processes running, at most ${s.peakRunning} at once`,
+  },
+};
+
+// The figures each kind shows, in order, as in the endpoint's answer.
+const FIELDS = {
+  semaphore: ['available', 'permits', 'waiting', 'locked', 'contended'],
+  lock: ['locked', 'waiting', 'contended'],
+  condition: ['locked', 'waiting', 'contended'],
+  event: ['set', 'waiting', 'contended'],
+  barrier: ['parties', 'waiting', 'broken', 'contended'],
+};
+
+// Actions the endpoint takes for a kind (POST actuator/lockstep/{name} {"action": …}).
+const ACTIONS = { event: ['set', 'clear'], barrier: ['reset', 'abort'] };
+
+const cards = new Map();
+const container = document.getElementById('primitives');
+
+function show(value) {
+  if (value === true) return 'yes';
+  if (value === false) return 'no';
+  return value === undefined ? '–' : String(value);
+}
+
+function element(tag, attributes = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function card(primitive) {
+  const scenario = SCENARIOS[primitive.name];
+  const node = element('article', { 'class': 'primitive', 'data-primitive': primitive.name, 'data-kind': primitive.kind });
+  const title = element('h2', {}, primitive.name);
+  title.append(element('span', { 'class': 'kind' }, primitive.kind), element('span', { 'class': 'state' }));
+  node.append(title, element('p', { 'class': 'scenario' }, scenario ? scenario.about : ''));
+  if (primitive.kind === 'semaphore' && primitive.permits) node.append(element('div', { 'class': 'meter' }));
+  node.append(element('div', { 'class': 'queue', 'title': 'waiters' }));
+  const figures = element('dl');
+  for (const field of FIELDS[primitive.kind] || ['waiting']) {
+    figures.append(element('dt', {}, field), element('dd', { 'data-field': field }));
+  }
+  node.append(figures);
+  node.insertAdjacentHTML('beforeend', `<svg class="history" viewBox="0 0 ${HISTORY - 1} 36" preserveAspectRatio="none">`
+    + '<title>waiters over the last 30 s</title><polyline vector-effect="non-scaling-stroke" points=""></polyline></svg>');
+  node.append(element('div', { 'class': 'check', 'data-check': primitive.name }));
+  if (scenario && scenario.try) {
+    const button = element('button', { 'type': 'button', 'data-try': primitive.name }, scenario.try.label);
+    const answer = element('div', { 'class': 'answer', 'data-answer': primitive.name });
+    button.addEventListener('click', () => tryOut(scenario.try.path, answer));
+    const bar = element('div', { 'class': 'actions' });
+    bar.append(button);
+    node.append(bar, answer);
+  }
+  const actions = ACTIONS[primitive.kind];
+  if (actions) {
+    const bar = element('div', { 'class': 'actions' });
+    for (const action of actions) {
+      const button = element('button', { 'type': 'button', 'data-action': action }, action);
+      button.addEventListener('click', () => act(primitive.name, action));
+      bar.append(button);
+    }
+    node.append(bar);
+  }
+  container.append(node);
+  return { node, history: [] };
+}
+
+function state(primitive) {
+  switch (primitive.kind) {
+    case 'event': return primitive.set ? ['set', ''] : ['clear', 'busy'];
+    case 'barrier': return primitive.broken ? ['broken', 'bad'] : [`${primitive.waiting} of ${primitive.parties} arrived`, primitive.waiting ? 'busy' : ''];
+    default: return primitive.locked ? ['in use', 'busy'] : ['free', ''];
+  }
+}
+
+function update(primitive) {
+  let entry = cards.get(primitive.name);
+  if (!entry) {
+    entry = card(primitive);
+    cards.set(primitive.name, entry);
+  }
+  const node = entry.node;
+  for (const dd of node.querySelectorAll('[data-field]')) dd.textContent = show(primitive[dd.dataset.field]);
+  const [text, tone] = state(primitive);
+  const badge = node.querySelector('.state');
+  badge.textContent = text;
+  badge.className = 'state ' + tone;
+  const meter = node.querySelector('.meter');
+  if (meter) {
+    const used = primitive.permits - primitive.available;
+    meter.replaceChildren(...Array.from({ length: primitive.permits }, (_, i) => element('i', i < used ? { 'class': 'used' } : {})));
+  }
+  const queue = node.querySelector('.queue');
+  queue.replaceChildren(...Array.from({ length: Math.min(primitive.waiting, 40) }, () => element('i')));
+  entry.history.push(primitive.waiting);
+  if (entry.history.length > HISTORY) entry.history.shift();
+  const peak = Math.max(1, ...entry.history);
+  const offset = HISTORY - entry.history.length;
+  node.querySelector('polyline').setAttribute('points',
+    entry.history.map((waiting, i) => `${offset + i},${36 - (waiting / peak) * 34 - 1}`).join(' '));
+}
+
+async function json(path, options) {
+  const response = await fetch(path, options);
+  if (!response.ok) {
+    const body = await response.text();
+    throw new Error(`${options && options.method || 'GET'} ${path}: ${response.status} ${body}`);
+  }
+  return response.json();
+}
+
+const error = document.getElementById('error');
+
+function fail(problem) {
+  error.textContent = `Could not refresh: ${problem.message}`;
+  error.hidden = false;
+}
+
+async function refresh() {
+  try {
+    const { primitives } = await json('actuator/lockstep');
+    primitives.forEach(update);
+    error.hidden = true;
+    document.getElementById('updated').textContent = new Date().toLocaleTimeString();
+  }
+  catch (problem) {
+    fail(problem);
+  }
+}
+
+async function refreshChecks() {
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    const target = document.querySelector(`[data-check="${name}"]`);
+    if (!target) continue;
+    try {
+      target.textContent = scenario.check(await json(scenario.path));
+    }
+    catch (problem) {
+      target.textContent = problem.message;
+    }
+  }
+}
+
+function describe(load) {
+  const seconds = (millis) => Math.round(millis / 1000);
+  const failed = Object.values(load.failures).reduce((sum, byType) => sum + Object.values(byType).reduce((a, b) => a + b, 0), 0);
+  const calls = Object.values(load.calls).reduce((a, b) => a + b, 0);
+  if (!load.running && !load.durationMillis) return 'No load has run yet.';
+  const what = `${calls.toLocaleString()} calls, ${failed} refused or timed out`;
+  return load.running
+    ? `Load running: ${seconds(load.elapsedMillis)} s of ${seconds(load.durationMillis)} s, ${what}`
+    : `Load ended after ${seconds(load.elapsedMillis)} s: ${what}`;
+}
+
+async function refreshLoad() {
+  try {
+    const load = await json('load');
+    document.getElementById('load-status').textContent = describe(load);
+    // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
+async function tryOut(path, answer) {
+  const response = await fetch(path, { method: 'POST' });
+  const body = await response.json().catch(() => ({}));
+  answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
+}
+
+document.getElementById('load-start').disabled = load.running;
+    document.getElementById('load-stop').disabled = !load.running;
+  }
+  catch (problem) {
+    document.getElementById('load-status').textContent = problem.message;
+  }
+}
+
+async function act(name, action) {
+  try {
+    await json(`actuator/lockstep/${encodeURIComponent(name)}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }),
+    });
+    await refresh();
+  }
+  catch (problem) {
+    fail(problem);
+  }
+}
+
+document.getElementById('load-start').addEventListener('click', async () => {
+  try {
+    await json('load?duration=30s', { method: 'POST' });
+  }
+  catch (problem) {
+    fail(problem);
+  }
+  refreshLoad();
+});
+
+document.getElementById('load-stop').addEventListener('click', async () => {
+  try {
+    await json('load', { method: 'DELETE' });
+  }
+  catch (problem) {
+    fail(problem);
+  }
+  refreshLoad();
+});
+
+refresh();
+refreshChecks();
+refreshLoad();
+setInterval(refresh, REFRESH_MS);
+setInterval(refreshChecks, 1000);
+setInterval(refreshLoad, 1000);
