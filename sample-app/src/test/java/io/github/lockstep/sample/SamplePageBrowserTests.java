@@ -190,6 +190,19 @@ class SamplePageBrowserTests {
 		until(Duration.ofSeconds(5), "the error hidden once back online", (driver) -> !isShown("error"));
 	}
 
+	@Test
+	void ticketsCardShowsTheRefusalOfATicketNobodyTook() {
+		this.driver.get("http://localhost:" + this.port + "/");
+		waitFor(Duration.ofSeconds(15), "every primitive of the sample, all tickets in the office",
+				(primitives) -> showsEveryPrimitive(primitives) && primitives.get("tickets").number("available") == 3);
+		this.driver.findElement(By.cssSelector("[data-try='tickets']")).click();
+		String answer = until(Duration.ofSeconds(5), "the answer to a ticket nobody took", (driver) -> {
+			String text = driver.findElement(By.cssSelector("[data-answer='tickets']")).getText().trim();
+			return text.isEmpty() ? null : text;
+		});
+		assertThat(answer).startsWith("409: ");
+	}
+
 	private boolean showsEveryPrimitive(Map<String, Primitive> primitives) {
 		return KINDS.entrySet().stream().allMatch((expected) -> {
 			Primitive primitive = primitives.get(expected.getKey());
