@@ -202,19 +202,19 @@ async function refreshLoad() {
   try {
     const load = await json('load');
     document.getElementById('load-status').textContent = describe(load);
-    // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
-async function tryOut(path, answer) {
-  const response = await fetch(path, { method: 'POST' });
-  const body = await response.json().catch(() => ({}));
-  answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
-}
-
-document.getElementById('load-start').disabled = load.running;
+    document.getElementById('load-start').disabled = load.running;
     document.getElementById('load-stop').disabled = !load.running;
   }
   catch (problem) {
     document.getElementById('load-status').textContent = problem.message;
   }
+}
+
+// Calls a scenario endpoint and shows its answer, a 409 problem detail included.
+async function tryOut(path, answer) {
+  const response = await fetch(path, { method: 'POST' });
+  const body = await response.json().catch(() => ({}));
+  answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
 }
 
 async function act(name, action) {
