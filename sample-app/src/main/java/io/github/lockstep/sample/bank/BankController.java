@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /bank/withdraw?amount=50} answers once deposits cover it (or 409 after
+ * {@code POST /bank/withdraw?amount=50} answers once deposits cover it (or 503 after
  * {@code timeout}, default 10 s); {@code POST /bank/deposit?amount=50} pays in;
  * {@code GET /bank} reads the statement. A waiting withdrawal holds no servlet thread.
  */
