@@ -178,7 +178,7 @@ class ProbeTests {
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter).failsWithin(DEADLINE).withThrowableThat().withCauseInstanceOf(AcquireTimeoutException.class);
 		assertThat(probe.waits()).containsExactly("wait+1", "wait-1 TIMEOUT");
-		assertThat(seen).isCompletedWithValue(List.of("wait+1", "wait-1 TIMEOUT"));
+		assertThat(seen).succeedsWithin(DEADLINE).isEqualTo(List.of("wait+1", "wait-1 TIMEOUT"));
 		assertThat(permits.queueLength()).isZero();
 	}
 
@@ -191,7 +191,7 @@ class ProbeTests {
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter).failsWithin(DEADLINE).withThrowableThat().withCauseInstanceOf(AcquireTimeoutException.class);
 		assertThat(probe.waits()).containsExactly("wait+1", "wait-1 TIMEOUT");
-		assertThat(seen).isCompletedWithValue(List.of("wait+1", "wait-1 TIMEOUT"));
+		assertThat(seen).succeedsWithin(DEADLINE).isEqualTo(List.of("wait+1", "wait-1 TIMEOUT"));
 	}
 
 	@ParameterizedTest
@@ -637,7 +637,7 @@ class ProbeTests {
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter).succeedsWithin(DEADLINE).isEqualTo(false);
 		assertThat(condition.isLocked()).isTrue();
-		assertThat(seen).isCompletedWithValue(List.of("wait+2", "wait-2 TIMEOUT"));
+		assertThat(seen).succeedsWithin(DEADLINE).isEqualTo(List.of("wait+2", "wait-2 TIMEOUT"));
 		condition.release();
 		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold-1", "hold+3", "wait-2 TIMEOUT", "hold-3");
 	}
