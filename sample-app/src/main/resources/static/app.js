@@ -156,10 +156,12 @@ async function json(path, options) {
 }
 
 const error = document.getElementById('error');
+const notice = document.getElementById('notice');
 
-function fail(problem) {
-  error.textContent = `Could not refresh: ${problem.message}`;
-  error.hidden = false;
+// A button's request that failed: shown until the next button is pressed (refreshes do not hide it).
+function failed(problem) {
+  notice.textContent = problem.message;
+  notice.hidden = false;
 }
 
 async function refresh() {
@@ -170,7 +172,8 @@ async function refresh() {
     document.getElementById('updated').textContent = new Date().toLocaleTimeString();
   }
   catch (problem) {
-    fail(problem);
+    error.textContent = `Could not refresh: ${problem.message}`;
+    error.hidden = false;
   }
 }
 
@@ -212,46 +215,55 @@ async function refreshLoad() {
 
 // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
 async function tryOut(path, answer) {
-  const response = await fetch(path, { method: 'POST' });
-  const body = await response.json().catch(() => ({}));
-  answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
+  notice.hidden = true;
+  try {
+    const response = await fetch(path, { method: 'POST' });
+    const body = await response.json().catch(() => ({}));
+    answer.textContent = `${response.status}: ${body.detail || JSON.stringify(body)}`;
+  }
+  catch (problem) {
+    answer.textContent = `POST ${path}: ${problem.message}`;
+  }
 }
 
 async function act(name, action) {
+  notice.hidden = true;
   try {
     await json(`actuator/lockstep/${encodeURIComponent(name)}`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }),
     });
-    await refresh();
   }
   catch (problem) {
-    fail(problem);
+    failed(problem);
   }
 }
 
 document.getElementById('load-start').addEventListener('click', async () => {
+  notice.hidden = true;
   try {
     await json('load?duration=30s', { method: 'POST' });
   }
   catch (problem) {
-    fail(problem);
+    failed(problem);
   }
-  refreshLoad();
 });
 
 document.getElementById('load-stop').addEventListener('click', async () => {
+  notice.hidden = true;
   try {
     await json('load', { method: 'DELETE' });
   }
   catch (problem) {
-    fail(problem);
+    failed(problem);
   }
-  refreshLoad();
 });
 
-refresh();
-refreshChecks();
-refreshLoad();
-setInterval(refresh, REFRESH_MS);
-setInterval(refreshChecks, 1000);
-setInterval(refreshLoad, 1000);
+// Each poll starts only once the previous one has answered, so an older answer never paints over a newer one.
+async function every(millis, poll) {
+  await poll();
+  setTimeout(() => every(millis, poll), millis);
+}
+
+every(REFRESH_MS, refresh);
+every(1000, refreshChecks);
+every(1000, refreshLoad);

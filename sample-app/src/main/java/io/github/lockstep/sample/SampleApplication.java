@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -15,7 +14,6 @@ import org.springframework.context.annotation.Bean;
  * page at {@code /} shows every primitive's state from the {@code lockstep} Actuator endpoint.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -53,9 +53,25 @@ public final class SampleClient {
 	 * @return the answer, once it came
 	 */
 	public CompletableFuture<Reply> send(String method, String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + path))
-			.method(method, HttpRequest.BodyPublishers.noBody())
-			.header("Accept", "application/json, application/problem+json")
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.method(method, HttpRequest.BodyPublishers.noBody()), method, path);
+	}
+
+	/**
+	 * Sends a request with a JSON body without waiting for its answer.
+	 * @param method {@code POST}, say
+	 * @param path the path and query
+	 * @param json the body
+	 * @return the answer, once it came
+	 */
+	public CompletableFuture<Reply> send(String method, String path, String json) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.method(method, HttpRequest.BodyPublishers.ofString(json))
+			.header("Content-Type", "application/json"), method, path);
+	}
+
+	private CompletableFuture<Reply> send(HttpRequest.Builder builder, String method, String path) {
+		HttpRequest request = builder.header("Accept", "application/json, application/problem+json")
 			.timeout(Duration.ofSeconds(30))
 			.build();
 		return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString())

@@ -158,7 +158,6 @@ class SamplePageBrowserTests {
 		Map<String, Primitive> underLoad = waitFor(Duration.ofSeconds(10), "a permit taken or a waiter queued",
 				(primitives) -> showsEveryPrimitive(primitives) && (primitives.get("db-pool").number("available") < 5
 						|| primitives.values().stream().anyMatch((primitive) -> primitive.number("waiting") > 0)));
-		assertThat(underLoad.get("db-pool").number("available")).isBetween(0, 5);
 
 		Path screenshot = buildDirectory().resolve("sample-page-under-load.png");
 		Files.write(screenshot, this.driver.getScreenshotAs(OutputType.BYTES));
@@ -179,7 +178,7 @@ class SamplePageBrowserTests {
 		this.driver.get("http://localhost:" + this.port + "/");
 		waitFor(Duration.ofSeconds(15), "every primitive of the sample", this::showsEveryPrimitive);
 		until(Duration.ofSeconds(5), "a refresh time and no error",
-				(driver) -> !text("updated").isEmpty() && !isShown("error"));
+				(driver) -> !"never".equals(text("updated")) && !isShown("error"));
 
 		ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
 		offline.setOffline(true);

@@ -13,9 +13,17 @@ import org.springframework.stereotype.Service;
  * asyncio's {@code Condition} example: a withdrawal waits, holding no thread, until deposits
  * cover it. The balance is only touched holding the condition's lock, so it never goes negative
  * and {@code deposited - withdrawn == balance} always holds.
+ *
+ * <pre>{@code
+ * account.withdraw(50, Duration.ofSeconds(10));   // completes once deposits cover it
+ * account.deposit(80);                            // wakes it: the balance is then 30
+ * }</pre>
  */
 @Service
 public class BankAccount {
+
+	/** The most one deposit or withdrawal may move, so that no sum of them overflows. */
+	public static final long MAX_AMOUNT = 1_000_000;
 
 	private final AsyncCondition funds;
 
@@ -35,7 +43,7 @@ public class BankAccount {
 	/**
 	 * Adds {@code amount} and wakes every waiting withdrawal, which checks again whether it is
 	 * covered now.
-	 * @param amount a positive amount
+	 * @param amount between 1 and {@link #MAX_AMOUNT}
 	 * @return the balance after the deposit
 	 */
 	public CompletableFuture<Statement> deposit(long amount) {
@@ -54,19 +62,20 @@ public class BankAccount {
 	}
 
 	/**
-	 * Takes {@code amount} once the balance covers it. A withdrawal that is still waiting when
-	 * {@code timeout} runs out (for the lock, then for the funds) fails with
+	 * Takes {@code amount} once the balance covers it. A withdrawal that is still waiting, for the
+	 * lock or for the funds, when {@code timeout} runs out fails with
 	 * {@link io.github.lockstep.AcquireTimeoutException} and takes nothing.
-	 * @param amount a positive amount
-	 * @param timeout how long to wait for the funds
+	 * @param amount between 1 and {@link #MAX_AMOUNT}
+	 * @param timeout how long to wait in all
 	 * @return the balance after the withdrawal
 	 */
 	public CompletableFuture<Statement> withdraw(long amount, Duration timeout) {
 		requirePositive(amount);
+		long deadline = System.nanoTime() + timeout.toNanos();
 		return this.funds.acquire(timeout).thenCompose((held) -> this.funds
 			.awaitUntil(() -> this.balance >= amount)
 			// completing the wait exceptionally ends it, as a cancel would, once the lock is held again
-			.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
 			.thenApply((covered) -> {
 				this.balance -= amount;
 				this.withdrawn += amount;
@@ -98,8 +107,8 @@ public class BankAccount {
 	}
 
 	private static void requirePositive(long amount) {
-		if (amount <= 0) {
-			throw new IllegalArgumentException("amount must be positive, but was " + amount);
+		if (amount <= 0 || amount > MAX_AMOUNT) {
+			throw new IllegalArgumentException("amount must be between 1 and " + MAX_AMOUNT + ", but was " + amount);
 		}
 	}
 

@@ -3,6 +3,9 @@ package io.github.lockstep.sample.bank;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,8 +25,12 @@ class BankController {
 
 	private final BankAccount account;
 
-	BankController(BankAccount account) {
+	private final Duration defaultTimeout;
+
+	BankController(BankAccount account,
+			@Value("${lockstep.conditions.account.timeout:10s}") Duration defaultTimeout) {
 		this.account = account;
+		this.defaultTimeout = defaultTimeout;
 	}
 
 	@GetMapping
@@ -38,8 +45,9 @@ class BankController {
 
 	@PostMapping("/withdraw")
 	CompletableFuture<BankAccount.Statement> withdraw(@RequestParam long amount,
-			@RequestParam(defaultValue = "10s") Duration timeout) {
-		return this.account.withdraw(amount, timeout);
+			@RequestParam(required = false) Duration timeout) {
+		return this.account.withdraw(amount,
+				RequestLimits.atMost("timeout", (timeout != null) ? timeout : this.defaultTimeout, RequestLimits.WAIT));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,7 +30,7 @@ class BatchController {
 	@PostMapping("/shards/{shard}")
 	CompletableFuture<BatchJob.ShardReport> process(@PathVariable int shard,
 			@RequestParam(defaultValue = "100ms") Duration work) {
-		return this.job.process(shard, work);
+		return this.job.process(shard, RequestLimits.atMost("work", work, RequestLimits.WORK));
 	}
 
 	@GetMapping

@@ -15,6 +15,12 @@ import org.springframework.stereotype.Service;
  * before any of them starts. A shard's call waits, holding no thread, until 5 have arrived; then the
  * 5 start together and the barrier refills for the next batch. So shards start 5 at a time:
  * {@link #started()} is a multiple of 5 whenever no round is starting.
+ *
+ * <pre>{@code
+ * List<CompletableFuture<ShardReport>> shards = IntStream.range(0, 5)
+ *     .mapToObj(n -> job.process(n, Duration.ofMillis(100)))   // the 5th call starts all five
+ *     .toList();
+ * }</pre>
  */
 @Service
 public class BatchJob {

@@ -4,6 +4,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,7 +37,7 @@ class PriceController {
 
 	@PostMapping("/warm-up")
 	CompletableFuture<Map<String, Integer>> warmUp(@RequestParam(defaultValue = "1s") Duration loadTime) {
-		return this.catalog.warmUp(loadTime).thenApply((version) -> Map.of("version", version));
+		return this.catalog.warmUp(RequestLimits.atMost("loadTime", loadTime, RequestLimits.WORK)).thenApply((version) -> Map.of("version", version));
 	}
 
 	@PostMapping("/refresh")
@@ -44,6 +49,13 @@ class PriceController {
 	@GetMapping
 	Map<String, Object> state() {
 		return Map.of("warm", this.catalog.isWarm(), "version", this.catalog.version());
+	}
+
+	@ExceptionHandler
+	ProblemDetail neverLoaded(IllegalStateException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Catalog not loaded");
+		return problem;
 	}
 
 }

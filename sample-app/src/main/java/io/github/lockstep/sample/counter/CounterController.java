@@ -3,6 +3,8 @@ package io.github.lockstep.sample.counter;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,7 +26,8 @@ class CounterController {
 
 	@PostMapping
 	Map<String, Long> increment(@RequestParam(defaultValue = "0ms") Duration work) {
-		return Map.of("count", this.counter.increment(work));
+		// the work runs holding the lock and a request thread: keep it short
+		return Map.of("count", this.counter.increment(RequestLimits.atMost("work", work, Duration.ofSeconds(1))));
 	}
 
 	@GetMapping

@@ -11,6 +11,10 @@ import org.springframework.stereotype.Service;
  * asyncio's {@code Lock} example: a read-modify-write of a shared counter that would lose updates
  * without the lock. The increment reads, pauses (standing in for work), and writes back; under
  * {@code @Guarded("counter")} no two run at once, so the count is exact however many requests race.
+ *
+ * <pre>{@code
+ * long count = counter.increment(Duration.ZERO);   // blocks while another increment holds the lock
+ * }</pre>
  */
 @Service
 public class VisitCounter {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,7 +29,7 @@ class OrderController {
 	@GetMapping("/orders/{id}")
 	CompletableFuture<OrderRepository.Order> order(@PathVariable long id,
 			@RequestParam(defaultValue = "50ms") Duration latency) {
-		return this.orders.findOrder(id, latency);
+		return this.orders.findOrder(id, RequestLimits.atMost("latency", latency, RequestLimits.WORK));
 	}
 
 	@GetMapping

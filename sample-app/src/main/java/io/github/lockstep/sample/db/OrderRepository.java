@@ -16,6 +16,11 @@ import org.springframework.stereotype.Repository;
  * asyncio's {@code Semaphore} example: a database that takes at most 5 connections, and queries
  * that ask for one asynchronously. The 6th concurrent query waits for a permit holding no thread,
  * and its method only runs once it has one, so {@link #peakInFlight()} never exceeds 5.
+ *
+ * <pre>{@code
+ * orders.findOrder(42, Duration.ofMillis(50))    // the caller gets the future at once
+ *     .thenAccept(order -> log.info("{}", order.reference()));
+ * }</pre>
  */
 @Repository
 public class OrderRepository {

@@ -43,17 +43,17 @@ class LoadController {
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	LoadGenerator.Status start(@RequestParam(defaultValue = "30s") Duration duration) {
+	LoadStatus start(@RequestParam(defaultValue = "30s") Duration duration) {
 		return this.load.start(duration);
 	}
 
 	@GetMapping
-	LoadGenerator.Status status() {
+	LoadStatus status() {
 		return this.load.status();
 	}
 
 	@DeleteMapping
-	LoadGenerator.Status stop() {
+	LoadStatus stop() {
 		return this.load.stop();
 	}
 

@@ -4,18 +4,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.github.lockstep.AsyncBarrier;
@@ -43,6 +40,11 @@ import org.springframework.stereotype.Service;
  * call, with more clients than each primitive lets in, so that contention shows on the page and in
  * the metrics. Each client calls, waits for its answer, pauses a little and calls again, until the
  * time is up; a progress line is logged every 2 seconds.
+ *
+ * <pre>{@code
+ * load.start(Duration.ofSeconds(30));   // POST /load?duration=30s
+ * load.status().totalCalls();           // GET /load
+ * }</pre>
  */
 @Service
 public class LoadGenerator implements DisposableBean {
@@ -72,7 +74,7 @@ public class LoadGenerator implements DisposableBean {
 	// the counter's method is synchronous: its clients need threads of their own
 	private final ExecutorService counterClients = Executors.newFixedThreadPool(3, named("load-counter"));
 
-	private Run run;
+	private LoadRun run;
 
 	public LoadGenerator(OrderRepository orders, VisitCounter counter, BankAccount bank, PriceCatalog catalog,
 			BatchJob batch, TicketOffice tickets, ReportRenderer renderer, LockstepRegistry registry) {
@@ -92,14 +94,14 @@ public class LoadGenerator implements DisposableBean {
 	 * @return the new run's status
 	 * @throws IllegalStateException if a run is still going
 	 */
-	public synchronized Status start(Duration duration) {
+	public synchronized LoadStatus start(Duration duration) {
 		if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
 			throw new IllegalArgumentException("duration must be between 1s and 1h, but was " + duration);
 		}
-		if (this.run != null && this.run.clients.get() > 0) {
+		if (this.run != null && !this.run.hasEnded()) {
 			throw new IllegalStateException("A load is already running: wait for it to end, or stop it with DELETE /load");
 		}
-		Run run = new Run(duration);
+		LoadRun run = new LoadRun(duration);
 		this.run = run;
 		logger.info("Load started for {} s: every scenario at once", duration.toSeconds());
 		for (int i = 0; i < 12; i++) {
@@ -109,10 +111,15 @@ public class LoadGenerator implements DisposableBean {
 			client(run, "counter",
 					() -> CompletableFuture.supplyAsync(() -> this.counter.increment(millis(2)), this.counterClients), 3);
 		}
+		// the depositor goes on until the last withdrawal has ended, so that none is left waiting for funds
+		AtomicInteger withdrawing = new AtomicInteger(3);
 		for (int i = 0; i < 3; i++) {
-			client(run, "account", () -> this.bank.withdraw(between(10, 50), Duration.ofSeconds(2)), 50);
+			client(run, "account", () -> this.bank.withdraw(between(10, 50), Duration.ofSeconds(2)), 50,
+					run::isActive, withdrawing::decrementAndGet);
 		}
-		client(run, "account", () -> this.bank.deposit(between(30, 60)), 60);
+		client(run, "account", () -> this.bank.deposit(between(30, 60)), 60,
+				() -> run.isActive() || withdrawing.get() > 0, () -> {
+				});
 		for (String sku : new String[] { "apple", "pear", "plum", "apple" }) {
 			client(run, "cache-warm", () -> this.catalog.price(sku), 20);
 		}
@@ -132,8 +139,8 @@ public class LoadGenerator implements DisposableBean {
 		for (int i = 0; i < 4; i++) {
 			client(run, "subprocesses", () -> this.renderer.render(millis(between(200, 400))), 0);
 		}
-		run.progress = this.clock.scheduleAtFixedRate(() -> logProgress(run), PROGRESS_SECONDS, PROGRESS_SECONDS,
-				TimeUnit.SECONDS);
+		run.progress(this.clock.scheduleAtFixedRate(() -> logProgress(run), PROGRESS_SECONDS, PROGRESS_SECONDS,
+				TimeUnit.SECONDS));
 		return run.status();
 	}
 
@@ -141,9 +148,9 @@ public class LoadGenerator implements DisposableBean {
 	 * Asks the current run to stop: each client ends once its call in progress has ended.
 	 * @return the run's status
 	 */
-	public synchronized Status stop() {
+	public synchronized LoadStatus stop() {
 		if (this.run != null) {
-			this.run.stopped = true;
+			this.run.stop();
 		}
 		return status();
 	}
@@ -152,8 +159,8 @@ public class LoadGenerator implements DisposableBean {
 	 * Returns the current or last run's status.
 	 * @return what has been done so far
 	 */
-	public synchronized Status status() {
-		return (this.run != null) ? this.run.status() : Status.IDLE;
+	public synchronized LoadStatus status() {
+		return (this.run != null) ? this.run.status() : LoadStatus.IDLE;
 	}
 
 	@Override
@@ -173,14 +180,26 @@ public class LoadGenerator implements DisposableBean {
 		return CompletableFuture.allOf(shards);
 	}
 
-	private void client(Run run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis) {
-		run.clients.incrementAndGet();
-		next(run, scenario, call, pauseMillis);
+	private void client(LoadRun run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis) {
+		client(run, scenario, call, pauseMillis, run::isActive, () -> {
+		});
 	}
 
-	private void next(Run run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis) {
-		if (!run.isActive()) {
-			if (run.clients.decrementAndGet() == 0) {
+	/**
+	 * Starts a client that calls, waits for the answer, pauses up to {@code pauseMillis} and calls
+	 * again while {@code goOn} says so; then runs {@code ended}.
+	 */
+	private void client(LoadRun run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis,
+			BooleanSupplier goOn, Runnable ended) {
+		run.clientStarted();
+		next(run, scenario, call, pauseMillis, goOn, ended);
+	}
+
+	private void next(LoadRun run, String scenario, Supplier<? extends CompletionStage<?>> call, long pauseMillis,
+			BooleanSupplier goOn, Runnable ended) {
+		if (!goOn.getAsBoolean()) {
+			ended.run();
+			if (run.clientEnded()) {
 				finished(run);
 			}
 			return;
@@ -194,12 +213,12 @@ public class LoadGenerator implements DisposableBean {
 		}
 		stage.whenComplete((result, failure) -> {
 			run.record(scenario, failure);
-			this.clock.schedule(() -> next(run, scenario, call, pauseMillis), between(0, pauseMillis),
+			this.clock.schedule(() -> next(run, scenario, call, pauseMillis, goOn, ended), between(0, pauseMillis),
 					TimeUnit.MILLISECONDS);
 		});
 	}
 
-	private void logProgress(Run run) {
+	private void logProgress(LoadRun run) {
 		Map<String, Integer> waiting = new TreeMap<>();
 		for (AsyncPrimitive primitive : this.registry.all()) {
 			int queued = waiting(primitive);
@@ -207,16 +226,14 @@ public class LoadGenerator implements DisposableBean {
 				waiting.put(primitive.name(), queued);
 			}
 		}
-		Status status = run.status();
+		LoadStatus status = run.status();
 		logger.info("Load {}/{} s: {} calls, {} failed; waiting now: {}", status.elapsedMillis() / 1000,
 				status.durationMillis() / 1000, status.totalCalls(), status.totalFailures(),
 				waiting.isEmpty() ? "none" : waiting);
 	}
 
-	private void finished(Run run) {
-		run.endedAt = System.nanoTime();
-		run.progress.cancel(false);
-		Status status = run.status();
+	private void finished(LoadRun run) {
+		LoadStatus status = run.status();
 		logger.info("Load ended after {} s: {} calls {}, failures {}", status.elapsedMillis() / 1000,
 				status.totalCalls(), status.calls(), status.failures());
 	}
@@ -258,97 +275,6 @@ public class LoadGenerator implements DisposableBean {
 			thread.setDaemon(true);
 			return thread;
 		};
-	}
-
-	/** One run of the load: its clients, its deadline, and what its calls did. */
-	private static final class Run {
-
-		final long startedAt = System.nanoTime();
-
-		final long durationNanos;
-
-		final AtomicInteger clients = new AtomicInteger();
-
-		final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
-
-		final Map<String, Map<String, LongAdder>> failures = new ConcurrentHashMap<>();
-
-		volatile boolean stopped;
-
-		volatile long endedAt;
-
-		volatile ScheduledFuture<?> progress;
-
-		Run(Duration duration) {
-			this.durationNanos = duration.toNanos();
-		}
-
-		boolean isActive() {
-			return !this.stopped && System.nanoTime() - this.startedAt < this.durationNanos;
-		}
-
-		void record(String scenario, Throwable failure) {
-			this.calls.computeIfAbsent(scenario, (key) -> new LongAdder()).increment();
-			if (failure != null) {
-				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
-						? failure.getCause() : failure;
-				this.failures.computeIfAbsent(scenario, (key) -> new ConcurrentHashMap<>())
-					.computeIfAbsent(cause.getClass().getSimpleName(), (key) -> new LongAdder())
-					.increment();
-			}
-		}
-
-		Status status() {
-			int left = this.clients.get();
-			long now = (left > 0) ? System.nanoTime() : this.endedAt;
-			Map<String, Long> calls = new TreeMap<>();
-			this.calls.forEach((scenario, count) -> calls.put(scenario, count.sum()));
-			Map<String, Map<String, Long>> failures = new TreeMap<>();
-			this.failures.forEach((scenario, byType) -> {
-				Map<String, Long> counts = new TreeMap<>();
-				byType.forEach((type, count) -> counts.put(type, count.sum()));
-				failures.put(scenario, counts);
-			});
-			return new Status(left > 0, TimeUnit.NANOSECONDS.toMillis(now - this.startedAt),
-					TimeUnit.NANOSECONDS.toMillis(this.durationNanos), left, calls, failures);
-		}
-
-	}
-
-	/**
-	 * Where a run is.
-	 * @param running whether any of its clients is still calling
-	 * @param elapsedMillis time since it started
-	 * @param durationMillis how long it was asked to run
-	 * @param clients clients still calling
-	 * @param calls calls ended, by scenario
-	 * @param failures calls that failed, by scenario and exception
-	 */
-	public record Status(boolean running, long elapsedMillis, long durationMillis, int clients, Map<String, Long> calls,
-			Map<String, Map<String, Long>> failures) {
-
-		static final Status IDLE = new Status(false, 0, 0, 0, Map.of(), Map.of());
-
-		/**
-		 * Returns the calls ended in all scenarios.
-		 * @return the sum of {@link #calls()}
-		 */
-		public long totalCalls() {
-			return this.calls.values().stream().mapToLong(Long::longValue).sum();
-		}
-
-		/**
-		 * Returns the calls failed in all scenarios.
-		 * @return the sum of {@link #failures()}
-		 */
-		public long totalFailures() {
-			return this.failures.values()
-				.stream()
-				.flatMap((byType) -> byType.values().stream())
-				.mapToLong(Long::longValue)
-				.sum();
-		}
-
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,7 +29,7 @@ class ReportController {
 
 	@PostMapping("/render")
 	CompletableFuture<ReportRenderer.Rendered> render(@RequestParam(defaultValue = "300ms") Duration runTime) {
-		return this.renderer.render(runTime);
+		return this.renderer.render(RequestLimits.atMost("runTime", runTime, RequestLimits.WORK));
 	}
 
 	@GetMapping

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.lockstep.sample.web.RequestLimits;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -29,7 +31,7 @@ class TicketController {
 
 	@PostMapping("/take")
 	CompletableFuture<Map<String, Integer>> take(@RequestParam(defaultValue = "2s") Duration timeout) {
-		return this.office.take(timeout).thenApply(TicketController::available);
+		return this.office.take(RequestLimits.atMost("timeout", timeout, RequestLimits.WAIT)).thenApply(TicketController::available);
 	}
 
 	@PostMapping("/return")

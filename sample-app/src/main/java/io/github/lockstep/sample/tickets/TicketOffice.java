@@ -10,8 +10,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * asyncio's {@code BoundedSemaphore} example: 3 tickets that callers take and give back by hand.
- * Giving back a ticket nobody took is a bug in the caller; the bounded semaphore refuses it with
- * {@link IllegalStateException} instead of letting a 4th ticket into circulation.
+ * Giving back a ticket nobody took is a bug in the caller. The bounded semaphore catches it when it
+ * would put more than 3 tickets in the office, with {@link IllegalStateException}; a stray return
+ * while a ticket is out cannot be told from the real one, as with asyncio.
+ *
+ * <pre>{@code
+ * office.take(Duration.ofSeconds(2))
+ *     .thenCompose(left -> useTheTicket())
+ *     .whenComplete((done, failure) -> office.giveBack());   // exactly once per ticket taken
+ * }</pre>
  */
 @Service
 public class TicketOffice {

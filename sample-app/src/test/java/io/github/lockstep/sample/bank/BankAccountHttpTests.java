@@ -105,9 +105,9 @@ class BankAccountHttpTests {
 
 	@Test
 	void withdrawalThatTimesOutAnswers503AndTakesNothing() {
+		emptyTheAccount(statement());
 		JsonNode before = statement();
-		long tooMuch = before.path("balance").asLong() + 1_000_000;
-		JsonNode problem = this.client.post("/bank/withdraw?amount=" + tooMuch + "&timeout=100ms").withStatus(503);
+		JsonNode problem = this.client.post("/bank/withdraw?amount=1&timeout=100ms").withStatus(503);
 		assertThat(problem.path("title").asString()).isEqualTo("Timed out waiting");
 		JsonNode after = statement();
 		assertThat(after.path("balance").asLong()).isEqualTo(before.path("balance").asLong());
@@ -118,11 +118,12 @@ class BankAccountHttpTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/bank/withdraw?amount=0", "/bank/withdraw?amount=-5", "/bank/deposit?amount=0",
-			"/bank/deposit?amount=-1" })
-	void nonPositiveAmountIsABadRequest(String path) {
+			"/bank/deposit?amount=-1", "/bank/deposit?amount=1000001", "/bank/deposit?amount=9223372036854775807",
+			"/bank/withdraw?amount=1000001" })
+	void amountOutsideItsRangeIsABadRequest(String path) {
 		JsonNode before = statement();
 		JsonNode problem = this.client.post(path).withStatus(400);
-		assertThat(problem.path("detail").asString()).contains("amount must be positive");
+		assertThat(problem.path("detail").asString()).contains("amount must be between 1 and 1000000");
 		assertThat(statement()).isEqualTo(before);
 	}
 

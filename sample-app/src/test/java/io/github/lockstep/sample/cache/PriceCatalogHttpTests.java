@@ -58,7 +58,7 @@ class PriceCatalogHttpTests {
 		assertThat(event.path("set").asBoolean()).isFalse();
 		assertThat(prices).noneMatch(CompletableFuture::isDone);
 
-		CompletableFuture<Reply> warmUp = this.client.send("POST", "/cache/warm-up?loadTime=1s");
+		CompletableFuture<Reply> warmUp = this.client.send("POST", "/cache/warm-up?loadTime=3s");
 		// while the load runs the event stays clear, so the requests still wait
 		assertThat(this.client.get("/cache").ok().path("warm").asBoolean()).isFalse();
 		assertThat(this.client.primitive("cache-warm").path("waiting").asInt()).isEqualTo(REQUESTS);

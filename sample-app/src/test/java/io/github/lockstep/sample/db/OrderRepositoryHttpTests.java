@@ -47,7 +47,7 @@ class OrderRepositoryHttpTests {
 		assertThat(this.client.primitive("db-pool").path("available").asInt()).isEqualTo(POOL);
 		// the first 5 hold the connections long enough for the state to be read while the rest queue
 		List<CompletableFuture<Reply>> queries = new ArrayList<>(
-				this.client.sendAll(POOL, "GET", (i) -> "/db/orders/" + (1000 + i) + "?latency=1s"));
+				this.client.sendAll(POOL, "GET", (i) -> "/db/orders/" + (1000 + i) + "?latency=3s"));
 		this.client.awaitState("/db", (pool) -> pool.path("inFlight").asInt() == POOL, "every connection taken");
 		queries.addAll(this.client.sendAll(QUERIES - POOL, "GET",
 				(i) -> "/db/orders/" + (1000 + POOL + i) + "?latency=5ms"));
