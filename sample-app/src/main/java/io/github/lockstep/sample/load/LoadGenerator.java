@@ -15,12 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
-import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.sample.bank.BankAccount;
 import io.github.lockstep.sample.batch.BatchJob;
 import io.github.lockstep.sample.cache.PriceCatalog;
@@ -28,7 +22,8 @@ import io.github.lockstep.sample.counter.VisitCounter;
 import io.github.lockstep.sample.db.OrderRepository;
 import io.github.lockstep.sample.subprocess.ReportRenderer;
 import io.github.lockstep.sample.tickets.TicketOffice;
-import io.github.lockstep.spring.LockstepRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +62,7 @@ public class LoadGenerator implements DisposableBean {
 
 	private final ReportRenderer renderer;
 
-	private final LockstepRegistry registry;
+	private final MeterRegistry meters;
 
 	private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(named("load-clock"));
 
@@ -77,7 +72,7 @@ public class LoadGenerator implements DisposableBean {
 	private LoadRun run;
 
 	public LoadGenerator(OrderRepository orders, VisitCounter counter, BankAccount bank, PriceCatalog catalog,
-			BatchJob batch, TicketOffice tickets, ReportRenderer renderer, LockstepRegistry registry) {
+			BatchJob batch, TicketOffice tickets, ReportRenderer renderer, MeterRegistry meters) {
 		this.orders = orders;
 		this.counter = counter;
 		this.bank = bank;
@@ -85,7 +80,7 @@ public class LoadGenerator implements DisposableBean {
 		this.batch = batch;
 		this.tickets = tickets;
 		this.renderer = renderer;
-		this.registry = registry;
+		this.meters = meters;
 	}
 
 	/**
@@ -219,16 +214,18 @@ public class LoadGenerator implements DisposableBean {
 	}
 
 	private void logProgress(LoadRun run) {
+		// what the dashboards read: the lockstep.waiting gauge of every primitive
 		Map<String, Integer> waiting = new TreeMap<>();
-		for (AsyncPrimitive primitive : this.registry.all()) {
-			int queued = waiting(primitive);
+		for (Gauge gauge : this.meters.find("lockstep.waiting").gauges()) {
+			int queued = (int) gauge.value();
 			if (queued > 0) {
-				waiting.put(primitive.name(), queued);
+				waiting.put(gauge.getId().getTag("name"), queued);
 			}
 		}
 		LoadStatus status = run.status();
-		logger.info("Load {}/{} s: {} calls, {} failed; waiting now: {}", status.elapsedMillis() / 1000,
-				status.durationMillis() / 1000, status.totalCalls(), status.totalFailures(),
+		String when = run.isActive() ? (status.elapsedMillis() / 1000 + "/" + status.durationMillis() / 1000 + " s")
+				: ("ending, " + status.clients() + " clients finishing their last call");
+		logger.info("Load {}: {} calls, {} failed; waiting now: {}", when, status.totalCalls(), status.totalFailures(),
 				waiting.isEmpty() ? "none" : waiting);
 	}
 
@@ -236,22 +233,6 @@ public class LoadGenerator implements DisposableBean {
 		LoadStatus status = run.status();
 		logger.info("Load ended after {} s: {} calls {}, failures {}", status.elapsedMillis() / 1000,
 				status.totalCalls(), status.calls(), status.failures());
-	}
-
-	private static int waiting(AsyncPrimitive primitive) {
-		if (primitive instanceof AsyncSemaphore semaphore) {
-			return semaphore.queueLength();
-		}
-		if (primitive instanceof AsyncLock lock) {
-			return lock.queueLength();
-		}
-		if (primitive instanceof AsyncCondition condition) {
-			return condition.queueLength();
-		}
-		if (primitive instanceof AsyncEvent event) {
-			return event.queueLength();
-		}
-		return (primitive instanceof AsyncBarrier barrier) ? barrier.numberWaiting() : 0;
 	}
 
 	private CompletableFuture<Void> after(long millis) {
