@@ -102,7 +102,9 @@ function card(primitive) {
     const bar = element('div', { 'class': 'actions' });
     for (const action of actions) {
       const button = element('button', { 'type': 'button', 'data-action': action }, action);
-      button.addEventListener('click', () => act(primitive.name, action));
+      button.addEventListener('click', () => send(`actuator/lockstep/${encodeURIComponent(primitive.name)}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }),
+      }));
       bar.append(button);
     }
     node.append(bar);
@@ -226,37 +228,23 @@ async function tryOut(path, answer) {
   }
 }
 
-async function act(name, action) {
+// A button that sends one request; a failure shows in the notice, which refreshes leave alone.
+function onClick(id, path, options) {
+  document.getElementById(id).addEventListener('click', () => send(path, options));
+}
+
+async function send(path, options) {
   notice.hidden = true;
   try {
-    await json(`actuator/lockstep/${encodeURIComponent(name)}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }),
-    });
+    await json(path, options);
   }
   catch (problem) {
     failed(problem);
   }
 }
 
-document.getElementById('load-start').addEventListener('click', async () => {
-  notice.hidden = true;
-  try {
-    await json('load?duration=30s', { method: 'POST' });
-  }
-  catch (problem) {
-    failed(problem);
-  }
-});
-
-document.getElementById('load-stop').addEventListener('click', async () => {
-  notice.hidden = true;
-  try {
-    await json('load', { method: 'DELETE' });
-  }
-  catch (problem) {
-    failed(problem);
-  }
-});
+onClick('load-start', 'load?duration=30s', { method: 'POST' });
+onClick('load-stop', 'load', { method: 'DELETE' });
 
 // Each poll starts only once the previous one has answered, so an older answer never paints over a newer one.
 async function every(millis, poll) {

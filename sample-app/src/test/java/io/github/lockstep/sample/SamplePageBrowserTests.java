@@ -202,6 +202,20 @@ class SamplePageBrowserTests {
 		assertThat(answer).startsWith("409: ");
 	}
 
+	@Test
+	void eventCardButtonsSetAndClearTheEvent() {
+		this.driver.get("http://localhost:" + this.port + "/");
+		waitFor(Duration.ofSeconds(15), "every primitive of the sample", this::showsEveryPrimitive);
+		for (String action : List.of("set", "clear")) {
+			this.driver.findElement(By.cssSelector("[data-primitive='cache-warm'] [data-action='" + action + "']"))
+				.click();
+			String shown = action.equals("set") ? "yes" : "no";
+			waitFor(Duration.ofSeconds(5), "cache-warm " + action + " by its button",
+					(primitives) -> shown.equals(primitives.get("cache-warm").text("set")));
+		}
+		assertThat(isShown("notice")).as("a failure notice").isFalse();
+	}
+
 	private boolean showsEveryPrimitive(Map<String, Primitive> primitives) {
 		return KINDS.entrySet().stream().allMatch((expected) -> {
 			Primitive primitive = primitives.get(expected.getKey());
