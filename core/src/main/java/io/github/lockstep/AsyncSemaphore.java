@@ -109,7 +109,9 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 
 	/**
 	 * Returns a permit, handing it to the longest waiting caller if there is one.
-	 * @throws IllegalStateException if the semaphore is bounded and already has all its permits
+	 * @throws IllegalStateException if the semaphore is bounded and nobody holds a permit: all its
+	 * permits are free, or it was made with none (a bounded semaphore of zero permits refuses every
+	 * release, also while callers are queued)
 	 */
 	void release();
 

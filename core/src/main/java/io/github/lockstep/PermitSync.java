@@ -184,10 +184,13 @@ final class PermitSync implements Waiter.Owner {
 	private Waiter<?> returnPermit() {
 		for (;;) {
 			int s = this.state;
+			// A release is legal only while someone holds a permit: bound - free holders. With
+			// waiters queued nothing is free, so every one of the bound's permits is held, unless
+			// the bound is zero (asyncio's BoundedSemaphore(0) refuses every release).
+			if (s >= this.bound || (s < 0 && this.bound == 0)) {
+				throw new IllegalStateException(this.kind + " '" + this.name + "': " + this.overReleaseMessage);
+			}
 			if (s >= 0) {
-				if (s >= this.bound) {
-					throw new IllegalStateException(this.kind + " '" + this.name + "': " + this.overReleaseMessage);
-				}
 				if (STATE.compareAndSet(this, s, s + 1)) {
 					return null;
 				}

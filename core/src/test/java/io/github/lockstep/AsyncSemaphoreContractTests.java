@@ -90,6 +90,46 @@ abstract class AsyncSemaphoreContractTests {
 	}
 
 	@Test
+	void boundedSemaphoreOfZeroRefusesAReleaseEvenWithWaitersQueued() {
+		// asyncio's BoundedSemaphore(0): nobody can hold a permit, so no release is legal; a
+		// hand-off would make one holder where the bound allows none
+		AsyncSemaphore semaphore = createBounded("none", 0);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThatIllegalStateException().isThrownBy(semaphore::release)
+			.withMessage("Semaphore 'none': BoundedSemaphore released too many times");
+		assertThat(waiter).isNotDone();
+		assertThat(semaphore.queueLength()).isEqualTo(1);
+		assertThat(semaphore.availablePermits()).isZero();
+		assertThat(waiter.cancel(false)).isTrue();
+		assertThat(semaphore.queueLength()).isZero();
+	}
+
+	@Test
+	void boundedSemaphoreWithWaitersQueuedHandsOffUpToTheBound() {
+		// a bounded release is legal only while a holder exists: with waiters queued every permit
+		// is held, so each of the bound's holders may release once, and the hand-offs keep the
+		// number of holders at the bound
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		semaphore.acquire();
+		semaphore.acquire();
+		List<CompletableFuture<Void>> waiters = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			waiters.add(semaphore.acquire());
+		}
+		semaphore.release();
+		semaphore.release();
+		assertThat(waiters.get(0)).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiters.get(1)).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiters.get(2)).isNotDone();
+		semaphore.release();
+		assertThat(waiters.get(2)).succeedsWithin(Duration.ofSeconds(5));
+		semaphore.release();
+		semaphore.release();
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+		assertThatIllegalStateException().isThrownBy(semaphore::release);
+	}
+
+	@Test
 	void boundedSemaphoreHandsOffWithoutCountingTheGrantAsFree() {
 		AsyncSemaphore semaphore = createBounded("payment-api", 1);
 		semaphore.acquire();
