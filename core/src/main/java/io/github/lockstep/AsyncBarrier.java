@@ -72,6 +72,15 @@ public interface AsyncBarrier extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#BARRIER}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.BARRIER;
+	}
+
+	/**
 	 * Arrives at the barrier and waits for the round to fill.
 	 * @return a future that completes with the caller's arrival index once the round trips
 	 */

@@ -88,6 +88,15 @@ public interface AsyncCondition extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#CONDITION}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.CONDITION;
+	}
+
+	/**
 	 * Returns the lock this condition releases and re-acquires.
 	 * @return the lock
 	 */

@@ -57,6 +57,15 @@ public interface AsyncEvent extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#EVENT}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.EVENT;
+	}
+
+	/**
 	 * Sets the flag and completes every waiter. Does nothing if it is already set.
 	 */
 	void set();

@@ -83,6 +83,15 @@ public interface AsyncLock extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#LOCK}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.LOCK;
+	}
+
+	/**
 	 * Acquires the lock, waiting without a thread behind any earlier caller.
 	 * @return a future that completes once the lock is held by the caller
 	 */

@@ -1,13 +1,17 @@
 package io.github.lockstep;
 
 /**
- * What every Lockstep primitive has in common: a name, used in errors, metrics and lookups.
+ * What every Lockstep primitive has in common: a name, used in errors, metrics and lookups; a
+ * {@linkplain #kind() kind}; and a {@linkplain #state() state} that monitoring reads.
  *
- * <p>It lets code that handles primitives of any kind, such as a registry that lists them all,
- * hold them by one type:
+ * <p>It lets code that handles primitives of any kind, such as a registry that lists them all or
+ * a metrics binder, hold them by one type and show them without asking their type:
  * <pre>{@code
  * List<AsyncPrimitive> all = List.of(AsyncLock.create("inventory"), AsyncSemaphore.create("api", 5));
- * all.forEach((primitive) -> System.out.println(primitive.name()));
+ * for (AsyncPrimitive primitive : all) {
+ *     PrimitiveState state = primitive.state();
+ *     System.out.println(primitive.kind().word() + " " + primitive.name() + ": " + state.waiting() + " waiting");
+ * }
  * }</pre>
  */
 public interface AsyncPrimitive {
@@ -17,5 +21,28 @@ public interface AsyncPrimitive {
 	 * @return the name
 	 */
 	String name();
+
+	/**
+	 * Returns the kind of primitive: which of the five interfaces it implements.
+	 * @return the kind
+	 */
+	PrimitiveKind kind();
+
+	/**
+	 * Returns what the primitive shows of itself now, read in one go: the values of
+	 * {@code isLocked()}, {@code queueLength()}, {@code availablePermits()}, {@code isSet()},
+	 * {@code isBroken()}, … as one object, with the fields of its {@linkplain #kind() kind}
+	 * present (see {@link PrimitiveState}).
+	 *
+	 * <p>Every implementation answers without waiting: a primitive kept elsewhere (on a network
+	 * backend) answers from its latest snapshot, which reflects at least every change this process
+	 * has seen complete (its own calls that have returned, the futures it has seen complete); changes
+	 * made by other processes show within the backend's refresh interval. The in-memory primitives
+	 * read their current state, and do so consistently: the fields of a lock, a semaphore, an event
+	 * or a barrier are one state the primitive was in at one moment. A condition's {@code locked}
+	 * and {@code waiting} come from its lock and from its own queue, read one after the other.
+	 * @return the state, never {@code null}
+	 */
+	PrimitiveState state();
 
 }

@@ -88,6 +88,15 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#SEMAPHORE}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.SEMAPHORE;
+	}
+
+	/**
 	 * Acquires a permit, waiting without a thread behind any earlier caller.
 	 * @return a future that completes once a permit is the caller's
 	 */

@@ -292,4 +292,16 @@ abstract class AsyncConditionContractTests {
 		assertThat(first.isLocked()).isFalse();
 	}
 
+	@Test
+	void stateShowsTheLockAndTheWaitersForASignal() {
+		AsyncCondition condition = createCondition("account");
+		assertThat(condition.kind()).isEqualTo(PrimitiveKind.CONDITION);
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", false, 0));
+		assertThat(condition.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", true, 0));
+		condition.await();
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", false, 1));
+		assertThat(condition.state().locked()).contains(false);
+		assertThat(condition.state().parties()).isEmpty();
+	}
 }

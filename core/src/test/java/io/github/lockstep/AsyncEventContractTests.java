@@ -91,4 +91,17 @@ abstract class AsyncEventContractTests {
 		assertThat(order).containsExactly("first-continuation-returns", "second");
 	}
 
+	@Test
+	void stateShowsTheFlagAndTheWaiters() {
+		AsyncEvent event = createEvent("cache-warm");
+		assertThat(event.kind()).isEqualTo(PrimitiveKind.EVENT);
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", false, 0));
+		CompletableFuture<Void> waiter = event.await();
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", false, 1));
+		assertThat(event.state().locked()).isEmpty();
+		event.set();
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", true, 0));
+		assertThat(event.state().set()).contains(true);
+	}
 }

@@ -309,4 +309,23 @@ abstract class AsyncLockContractTests {
 		assertThat(AsyncLock.create().name()).startsWith("anonymous-lock-").isNotEqualTo(AsyncLock.create().name());
 	}
 
+	@Test
+	void stateShowsWhetherLockedAndTheWaiters() {
+		AsyncLock lock = createLock("inventory");
+		assertThat(lock.kind()).isEqualTo(PrimitiveKind.LOCK);
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", false, 0));
+		assertThat(lock.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		CompletableFuture<Void> waiter = lock.acquire();
+		PrimitiveState state = lock.state();
+		assertThat(state).isEqualTo(PrimitiveState.lock("inventory", true, 1));
+		assertThat(state.kind()).isEqualTo(PrimitiveKind.LOCK);
+		assertThat(state.locked()).contains(true);
+		assertThat(state.availablePermits()).isEmpty();
+		assertThat(state.set()).isEmpty();
+		lock.release();
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", true, 0));
+		lock.release();
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", false, 0));
+	}
 }

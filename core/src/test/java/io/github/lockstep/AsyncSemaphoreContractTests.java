@@ -204,4 +204,32 @@ abstract class AsyncSemaphoreContractTests {
 		assertThat(semaphore.availablePermits()).isEqualTo(2);
 	}
 
+	@Test
+	void stateShowsThePermitsAndTheWaiters() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		assertThat(semaphore.kind()).isEqualTo(PrimitiveKind.SEMAPHORE);
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 2, 0));
+		assertThat(semaphore.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		PrimitiveState oneTaken = semaphore.state();
+		assertThat(oneTaken.availablePermits()).hasValue(1);
+		assertThat(oneTaken.permits()).hasValue(2);
+		assertThat(oneTaken.bounded()).contains(true);
+		assertThat(oneTaken.locked()).contains(false);
+		assertThat(semaphore.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 0, 1));
+		assertThat(semaphore.state().locked()).contains(true);
+		waiter.cancel(false);
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 0, 0));
+		semaphore.release();
+		semaphore.release();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 2, 0));
+	}
+
+	@Test
+	void stateOfAPlainSemaphoreKeepsItsInitialPermitsWhenReleasedAbove() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 1);
+		semaphore.release();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("pool", 1, false, 2, 0));
+	}
 }
