@@ -108,6 +108,24 @@ public interface AsyncBarrier extends AsyncPrimitive {
 	void abort();
 
 	/**
+	 * Does what {@link #reset()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the barrier is reset
+	 */
+	default CompletableFuture<Void> resetAsync() {
+		return Immediately.run(this::reset);
+	}
+
+	/**
+	 * Does what {@link #abort()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the barrier is broken
+	 */
+	default CompletableFuture<Void> abortAsync() {
+		return Immediately.run(this::abort);
+	}
+
+	/**
 	 * Returns whether the barrier was aborted and not reset since.
 	 * @return whether it is broken
 	 */

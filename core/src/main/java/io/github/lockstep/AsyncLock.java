@@ -112,10 +112,29 @@ public interface AsyncLock extends AsyncPrimitive {
 	boolean tryAcquire();
 
 	/**
+	 * Does what {@link #tryAcquire()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes with whether the lock is now held by the caller
+	 */
+	default CompletableFuture<Boolean> tryAcquireAsync() {
+		return Immediately.test(this::tryAcquire);
+	}
+
+	/**
 	 * Releases the lock, handing it to the longest waiting caller if there is one.
 	 * @throws IllegalStateException if the lock is not held ({@code "Lock is not acquired."})
 	 */
 	void release();
+
+	/**
+	 * Does what {@link #release()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the lock is released (handed to the longest waiting caller if there is one), or fails with the {@link IllegalStateException}
+	 * that {@code release()} would throw
+	 */
+	default CompletableFuture<Void> releaseAsync() {
+		return Immediately.run(this::release);
+	}
 
 	/**
 	 * Returns whether the lock is held, including by a waiter it has just been handed to.

@@ -13,6 +13,21 @@ package io.github.lockstep;
  *     System.out.println(primitive.kind().word() + " " + primitive.name() + ": " + state.waiting() + " waiting");
  * }
  * }</pre>
+ *
+ * <h2>Commands, queries and round trips</h2>
+ * An in-memory primitive changes at once. One kept elsewhere, on a network backend, needs a round
+ * trip to change, so every command that returns once done ({@code tryAcquire}, {@code release},
+ * {@code set}, {@code clear}, {@code signal…}, {@code reset}, {@code abort}) has an
+ * {@code …Async} form: its future completes once the backend has done it, and fails, instead of
+ * throwing, with what the synchronous form would throw. On such a backend the synchronous forms
+ * wait for the round trip, blocking the caller, so asynchronous code calls the {@code …Async}
+ * forms. In memory the {@code …Async} forms are complete when they return. Waits
+ * ({@code acquire}, {@code await}) return futures anyway.
+ *
+ * <p>Queries never do a round trip: {@code isLocked()}, {@code queueLength()},
+ * {@code availablePermits()}, {@code isBounded()}, {@code isSet()}, {@code isBroken()},
+ * {@code parties()}, {@code numberWaiting()} and {@link #state()} read the primitive's current
+ * state in memory, and a network backend's latest snapshot (see {@link #state()} for how fresh).
  */
 public interface AsyncPrimitive {
 

@@ -117,12 +117,31 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 	boolean tryAcquire();
 
 	/**
+	 * Does what {@link #tryAcquire()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes with whether a permit is now the caller's
+	 */
+	default CompletableFuture<Boolean> tryAcquireAsync() {
+		return Immediately.test(this::tryAcquire);
+	}
+
+	/**
 	 * Returns a permit, handing it to the longest waiting caller if there is one.
 	 * @throws IllegalStateException if the semaphore is bounded and nobody holds a permit: all its
 	 * permits are free, or it was made with none (a bounded semaphore of zero permits refuses every
 	 * release, also while callers are queued)
 	 */
 	void release();
+
+	/**
+	 * Does what {@link #release()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the permit is returned (handed to the longest waiting caller if there is one), or fails with the {@link IllegalStateException}
+	 * that {@code release()} would throw
+	 */
+	default CompletableFuture<Void> releaseAsync() {
+		return Immediately.run(this::release);
+	}
 
 	/**
 	 * Returns whether an {@code acquire()} would have to wait: no permit is free, or a caller is

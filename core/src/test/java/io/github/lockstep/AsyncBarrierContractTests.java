@@ -138,4 +138,15 @@ abstract class AsyncBarrierContractTests {
 		assertThat(barrier.state()).isEqualTo(PrimitiveState.barrier("batch", 3, true, 0));
 		assertThat(barrier.state().broken()).contains(true);
 	}
+
+	@Test
+	void asynchronousFormsAbortAndReset() {
+		AsyncBarrier barrier = createBarrier("batch", 2);
+		CompletableFuture<Integer> waiting = barrier.await();
+		assertThat(barrier.abortAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiting).failsWithin(Duration.ofSeconds(5));
+		assertThat(barrier.isBroken()).isTrue();
+		assertThat(barrier.resetAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(barrier.isBroken()).isFalse();
+	}
 }

@@ -104,4 +104,15 @@ abstract class AsyncEventContractTests {
 		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", true, 0));
 		assertThat(event.state().set()).contains(true);
 	}
+
+	@Test
+	void asynchronousFormsSetAndClear() {
+		AsyncEvent event = createEvent("cache-warm");
+		CompletableFuture<Void> waiter = event.await();
+		assertThat(event.setAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.isSet()).isTrue();
+		assertThat(event.clearAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.isSet()).isFalse();
+	}
 }

@@ -328,4 +328,19 @@ abstract class AsyncLockContractTests {
 		lock.release();
 		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", false, 0));
 	}
+
+	@Test
+	void asynchronousFormsDoWhatTheSynchronousOnesDoAndFailInsteadOfThrowing() {
+		AsyncLock lock = createLock("inventory");
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+		assertThat(lock.isLocked()).isTrue();
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+		assertThat(lock.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(lock.isLocked()).isFalse();
+		assertThat(lock.releaseAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Lock 'inventory': Lock is not acquired.");
+	}
 }

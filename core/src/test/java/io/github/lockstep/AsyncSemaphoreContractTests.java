@@ -232,4 +232,21 @@ abstract class AsyncSemaphoreContractTests {
 		semaphore.release();
 		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("pool", 1, false, 2, 0));
 	}
+
+	@Test
+	void asynchronousFormsDoWhatTheSynchronousOnesDoAndFailInsteadOfThrowing() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 1);
+		assertThat(semaphore.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+		assertThat(semaphore.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(semaphore.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(semaphore.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(semaphore.availablePermits()).isEqualTo(1);
+		assertThat(semaphore.releaseAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Semaphore 'payment-api': BoundedSemaphore released too many times");
+	}
 }
