@@ -106,6 +106,29 @@ public interface AsyncLock extends AsyncPrimitive {
 	CompletableFuture<Void> acquire(Duration timeout);
 
 	/**
+	 * Acquires the lock as {@link #acquire()} does, as a {@link Hold}: with a fencing token, a way
+	 * to ask whether it still holds, and a release that happens once. Cancelling the returned
+	 * future while it waits gives up the place in the queue.
+	 *
+	 * <p>This default suits locks kept in this process (tokens from one counter of the process,
+	 * never lost); a backend that leases its grants overrides it.
+	 * @return a future that completes with the hold once the lock is held by the caller
+	 */
+	default CompletableFuture<Hold> acquireHold() {
+		return LocalHold.acquire(this, acquire(), this::release, this::releaseAsync);
+	}
+
+	/**
+	 * Acquires the lock as a {@link Hold}, giving up after the timeout; see {@link #acquireHold()}.
+	 * @param timeout how long to wait; zero or negative means do not wait
+	 * @return a future that completes with the hold once the lock is held by the caller, or fails with
+	 * {@link AcquireTimeoutException}
+	 */
+	default CompletableFuture<Hold> acquireHold(Duration timeout) {
+		return LocalHold.acquire(this, acquire(timeout), this::release, this::releaseAsync);
+	}
+
+	/**
 	 * Acquires the lock only if it is free and nobody is queued.
 	 * @return whether the lock is now held by the caller
 	 */

@@ -249,4 +249,23 @@ abstract class AsyncSemaphoreContractTests {
 			.isInstanceOf(IllegalStateException.class)
 			.withMessage("Semaphore 'payment-api': BoundedSemaphore released too many times");
 	}
+
+	@Test
+	void holdsArePermitsWithDistinctIncreasingFencingTokens() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		Hold first = semaphore.acquireHold().join();
+		Hold second = semaphore.acquireHold(Duration.ofSeconds(5)).join();
+		assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+		assertThat(semaphore.availablePermits()).isZero();
+		CompletableFuture<Hold> third = semaphore.acquireHold();
+		assertThat(third).isNotDone();
+		first.release();
+		assertThat(third).succeedsWithin(Duration.ofSeconds(5))
+			.matches((hold) -> hold.fencingToken() > second.fencingToken(), "has a token above the earlier ones");
+		assertThatIllegalStateException().isThrownBy(first::release);
+		second.release();
+		third.join().release();
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+		assertThatIllegalStateException().as("all permits are back").isThrownBy(semaphore::release);
+	}
 }
