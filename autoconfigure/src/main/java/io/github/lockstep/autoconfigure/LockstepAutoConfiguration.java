@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
 import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
@@ -64,15 +65,23 @@ public final class LockstepAutoConfiguration {
 	}
 
 	@Bean
-	ConfiguredPrimitives lockstepConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry) {
-		return new ConfiguredPrimitives(properties, registry);
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	Backends lockstepBackends(LockstepProperties properties, ObjectProvider<PrimitiveFactory> factories) {
+		return new Backends(factories.orderedStream().toList(), properties.getBackend());
+	}
+
+	@Bean
+	ConfiguredPrimitives lockstepConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry,
+			Backends backends) {
+		return new ConfiguredPrimitives(properties, registry, backends);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	AnnotatedPrimitives lockstepAnnotatedPrimitives(LockstepProperties properties, LockstepRegistry registry,
-			ConfiguredPrimitives configured) {
-		return new AnnotatedPrimitives(registry, configured, properties.isStrict(), properties.getDefaultTimeout());
+			ConfiguredPrimitives configured, Backends backends) {
+		return new AnnotatedPrimitives(registry, configured, backends, properties.isStrict(),
+				properties.getDefaultTimeout());
 	}
 
 	@Bean

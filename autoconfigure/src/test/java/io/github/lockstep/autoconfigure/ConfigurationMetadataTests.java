@@ -34,7 +34,7 @@ class ConfigurationMetadataTests {
 	void everyKeyIsListedWithADescription() throws IOException {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
-				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.locks", "lockstep.semaphores",
+				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.backend", "lockstep.locks", "lockstep.semaphores",
 				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
 				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier",
 				"management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
@@ -95,11 +95,11 @@ class ConfigurationMetadataTests {
 	@Test
 	void mapValueTypesCarryThePrimitiveSettings() throws IOException {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
-		assertThat(settings(properties, "lockstep.locks")).containsExactlyInAnyOrder("timeout");
-		assertThat(settings(properties, "lockstep.semaphores")).containsExactlyInAnyOrder("timeout", "permits", "bounded");
-		assertThat(settings(properties, "lockstep.events")).containsExactlyInAnyOrder("timeout", "initially-set");
-		assertThat(settings(properties, "lockstep.conditions")).containsExactlyInAnyOrder("timeout", "lock");
-		assertThat(settings(properties, "lockstep.barriers")).containsExactlyInAnyOrder("timeout", "parties");
+		assertThat(settings(properties, "lockstep.locks")).containsExactlyInAnyOrder("timeout", "backend");
+		assertThat(settings(properties, "lockstep.semaphores")).containsExactlyInAnyOrder("timeout", "backend", "permits", "bounded");
+		assertThat(settings(properties, "lockstep.events")).containsExactlyInAnyOrder("timeout", "backend", "initially-set");
+		assertThat(settings(properties, "lockstep.conditions")).containsExactlyInAnyOrder("timeout", "backend", "lock");
+		assertThat(settings(properties, "lockstep.barriers")).containsExactlyInAnyOrder("timeout", "backend", "parties");
 	}
 
 	/** The settings of the map's value type, as their keys: {@code initially-set}. */
