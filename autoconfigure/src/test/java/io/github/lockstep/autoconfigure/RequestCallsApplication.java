@@ -1,7 +1,6 @@
 package io.github.lockstep.autoconfigure;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -200,12 +199,6 @@ class RequestCallsApplication {
 			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			return socket;
-		}
-
-		/** Reads what the server wrote on the socket until it closes it. */
-		static String answerOn(Socket socket) throws IOException {
-			InputStream in = socket.getInputStream();
-			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
 		}
 
 	}

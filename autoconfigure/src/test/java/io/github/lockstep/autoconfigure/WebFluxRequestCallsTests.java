@@ -2,15 +2,8 @@ package io.github.lockstep.autoconfigure;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.lockstep.autoconfigure.RequestCallsApplication.Client;
-import io.github.lockstep.autoconfigure.RequestCallsApplication.Primitives;
-import io.github.lockstep.autoconfigure.RequestCallsApplication.Work;
-import io.github.lockstep.spring.LockstepRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
@@ -33,35 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = RequestCallsApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.main.web-application-type=reactive")
-class WebFluxRequestCallsTests {
-
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private Work work;
-
-	@Autowired
-	private LockstepRegistry registry;
+class WebFluxRequestCallsTests extends RequestCallsHttpTests {
 
 	@Autowired
 	private ApplicationContext context;
-
-	private Primitives primitives;
-
-	private Client client;
-
-	@BeforeEach
-	void start() {
-		this.primitives = Primitives.of(this.registry);
-		this.client = new Client(this.port);
-	}
-
-	@AfterEach
-	void everythingIsFreeAgain() {
-		this.work.reset();
-		this.primitives.assertIdle();
-	}
 
 	@Test
 	void runsOnReactorNetty() {
@@ -79,11 +46,7 @@ class WebFluxRequestCallsTests {
 
 		socket.close();
 
-		awaitUntil(() -> this.primitives.slots().queueLength() == 0, "the gone client's call withdrawn");
-		this.work.stage("holder").complete("done");
-		assertThat(holder).isCompletedWithValue("done");
-		assertThat(this.primitives.slots().availablePermits()).isEqualTo(1);
-		assertThat(this.work.invocations("gone")).isZero();
+		assertWithdrawnBehind(holder, "gone");
 	}
 
 	@ParameterizedTest
@@ -98,22 +61,6 @@ class WebFluxRequestCallsTests {
 		CompletableFuture<String> stage = this.work.stage("running");
 		awaitUntil(stage::isCancelled, "the running call's stage cancelled");
 		awaitUntil(() -> this.primitives.slots().availablePermits() == 1, "the permit given back");
-	}
-
-	@Test
-	void answeredRequestCancelsNothingItStarted() {
-		this.work.job("holder");
-
-		CompletableFuture<HttpResponse<String>> response = this.client.getAsync("/with-job/answer");
-		awaitUntil(() -> this.work.invocations("answer") == 1, "the answer's call running");
-		this.work.stage("answer").complete("answered");
-
-		assertThat(response.join().statusCode()).isEqualTo(200);
-		assertThat(response.join().body()).isEqualTo("answered");
-		assertThat(this.primitives.jobs().queueLength()).as("the job still waiting").isOne();
-		this.work.stage("holder").complete("done");
-		assertThat(this.work.invocations("answer-job")).isOne();
-		assertThat(this.work.stage("answer-job")).isNotDone();
 	}
 
 }
