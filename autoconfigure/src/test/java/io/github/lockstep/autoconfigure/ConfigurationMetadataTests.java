@@ -30,6 +30,8 @@ class ConfigurationMetadataTests {
 
 	private static final String PROPERTIES = "io.github.lockstep.autoconfigure.LockstepProperties";
 
+	private static final String WEB_PROPERTIES = "io.github.lockstep.autoconfigure.LockstepWebProperties";
+
 	@Test
 	void everyKeyIsListedWithADescription() throws IOException {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
@@ -37,12 +39,15 @@ class ConfigurationMetadataTests {
 				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.backend", "lockstep.locks", "lockstep.semaphores",
 				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
 				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier",
-				"management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
+				"lockstep.web.cancel-on-request-end", "management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
 				"management.health.lockstep.enabled");
 		assertThat(properties.values()).allSatisfy(
 				(property) -> assertThat(property.get("description")).asString().isNotBlank().endsWith("."));
 		assertThat(properties).allSatisfy((name, property) -> {
-			if (name.startsWith("lockstep.")) {
+			if (name.startsWith("lockstep.web.")) {
+				assertThat(property.get("sourceType")).isEqualTo(WEB_PROPERTIES);
+			}
+			else if (name.startsWith("lockstep.")) {
 				assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
 			}
 		});
@@ -75,6 +80,8 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("lockstep.metrics.enabled")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.metrics.histogram")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
+		assertThat(properties.get("lockstep.web.cancel-on-request-end")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.health.down-on-broken-barrier")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", false)
