@@ -3,35 +3,27 @@ package io.github.lockstep.autoconfigure;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveKind;
 import io.github.lockstep.spring.LockstepRegistry;
 
 /** The kinds of primitive, with the configuration keys that name one. */
 enum Kind {
 
-	LOCK("locks", AsyncLock.class), SEMAPHORE("semaphores", AsyncSemaphore.class), EVENT("events", AsyncEvent.class),
-	CONDITION("conditions", AsyncCondition.class), BARRIER("barriers", AsyncBarrier.class);
+	LOCK("locks"), SEMAPHORE("semaphores"), EVENT("events"), CONDITION("conditions"), BARRIER("barriers");
 
 	/** Map keys that Spring Boot binds as written; others need brackets. */
 	private static final Pattern PLAIN_KEY = Pattern.compile("[a-z0-9-]+");
 
 	private final String section;
 
-	private final Class<? extends AsyncPrimitive> type;
-
-	Kind(String section, Class<? extends AsyncPrimitive> type) {
+	Kind(String section) {
 		this.section = section;
-		this.type = type;
 	}
 
-	/** The interface of the kind's primitives. */
+	/** The interface of the kind's primitives, as core's {@link PrimitiveKind} knows it. */
 	Class<? extends AsyncPrimitive> type() {
-		return this.type;
+		return PrimitiveKind.valueOf(name()).type();
 	}
 
 	/** The key of the kind's section: {@code lockstep.semaphores}. */

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import static io.github.lockstep.autoconfigure.LockstepFailureAnalysisTests.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -99,16 +99,6 @@ class BackendsTests {
 				"Two PrimitiveFactory beans (" + Recording.class.getName() + " and " + Recording.class.getName()
 						+ ") are both for backend 'shared'.",
 				"Keep one PrimitiveFactory bean per backend id.");
-	}
-
-	private static void assertFailure(ApplicationContextRunner runner, String description, String action) {
-		runner.run((context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new LockstepFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
-			assertThat(analysis.getDescription()).isEqualTo(description);
-			assertThat(analysis.getAction()).isEqualTo(action);
-		});
 	}
 
 	static class Ledger {
