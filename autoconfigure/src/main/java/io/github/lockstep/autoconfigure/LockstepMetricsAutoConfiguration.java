@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Role;
 
 /**
  * Auto-configuration of the {@code lockstep.*} meters: every primitive of the
- * {@link LockstepRegistry}, including those registered later, gets the meters of SPEC §5 in the
- * application's {@link MeterRegistry}, and loses them when it is removed. With
+ * {@link LockstepRegistry}, including those registered later, gets the {@code lockstep.*} meters
+ * (waits, holds, contention, queue and state gauges) in the application's {@link MeterRegistry},
+ * and loses them when it is removed. With
  * {@code lockstep.metrics.enabled=false} nothing is bound, and the primitives keep their empty
  * probe.
  */

@@ -28,7 +28,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one primitive (SPEC §5), fed as its {@link io.github.lockstep.PrimitiveProbe probe}.
+ * The {@code lockstep.*} meters of one primitive, fed as its
+ * {@link io.github.lockstep.PrimitiveProbe probe}.
  *
  * <p>Only what already costs a wait reads the clock: a queued wait is counted in
  * {@code lockstep.contended} and timed in {@code lockstep.wait} with its outcome. A hold is
