@@ -3,16 +3,14 @@ package io.github.lockstep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
  * {@link AsyncCondition} as a queue of waiters not yet signalled, over any {@link AsyncLock}.
  *
  * <p>Implementation notes. A waiter is in {@code queue} until it is signalled, cancelled or timed
- * out; whichever comes first takes it out (under {@code guard}) and starts the re-acquisition of
+ * out; whichever comes first takes it out (under the queue's lock) and starts the re-acquisition of
  * the lock. The future completes only from {@link Wait#lockHeld}, so always holding the lock.
  * Requests to end the wait ({@code cancel}, {@code completeExceptionally}) that come later only
  * record the failure to complete with. A waiter that leaves with a failure after being signalled
@@ -22,78 +20,69 @@ import java.util.function.BooleanSupplier;
  * <p>The probe hears of the waits for a signal. A condition's own lock reports its acquisitions
  * and holds to the condition's probe too; a shared lock reports to its own.
  */
-final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumented {
+final class InMemoryCondition extends QueuedSync implements AsyncCondition, Instrumented {
 
-	private final String name;
+	/** The lock that waits release and re-acquire ({@link QueuedSync#lock} guards the queue). */
+	private final AsyncLock asyncLock;
 
-	private final AsyncLock lock;
-
-	private final ReentrantLock guard = new ReentrantLock();
-
-	private final WaitQueue queue = new WaitQueue();
-
-	/** Whether {@code lock} was made for this condition alone. */
+	/** Whether {@code asyncLock} was made for this condition alone. */
 	private final boolean ownsLock;
 
-	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
-
 	InMemoryCondition(String name, AsyncLock lock, boolean ownsLock) {
-		this.name = name;
-		this.lock = lock;
+		this(name, lock, ownsLock, TimeoutScheduler.shared());
+	}
+
+	/** A condition with its own lock, whose timed waits run out on {@code scheduler}. */
+	InMemoryCondition(String name, TimeoutScheduler scheduler) {
+		this(name, new InMemoryLock(name, scheduler), true, scheduler);
+	}
+
+	InMemoryCondition(String name, AsyncLock lock, boolean ownsLock, TimeoutScheduler scheduler) {
+		super("Condition", name, scheduler);
+		this.asyncLock = lock;
 		this.ownsLock = ownsLock;
-	}
-
-	@Override
-	public String name() {
-		return this.name;
-	}
-
-	@Override
-	public String kind() {
-		return "Condition";
-	}
-
-	@Override
-	public PrimitiveProbe probe() {
-		return this.probe;
+		if (ownsLock && lock instanceof PermitPrimitive own) {
+			// its holds are this condition's: a probe that fails in both is logged once
+			own.sync.reportProbeFailuresAs(this);
+		}
 	}
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		this.probe = Objects.requireNonNull(probe, "probe");
-		if (this.ownsLock && this.lock instanceof Instrumented instrumented) {
+		super.probe(probe);
+		if (this.ownsLock && this.asyncLock instanceof Instrumented instrumented) {
 			instrumented.probe(probe);
 		}
 	}
 
 	@Override
 	public AsyncLock lock() {
-		return this.lock;
+		return this.asyncLock;
 	}
 
 	@Override
 	public CompletableFuture<Void> acquire() {
-		return this.lock.acquire();
+		return this.asyncLock.acquire();
 	}
 
 	@Override
 	public CompletableFuture<Void> acquire(Duration timeout) {
-		return this.lock.acquire(timeout);
+		return this.asyncLock.acquire(timeout);
 	}
 
 	@Override
 	public boolean tryAcquire() {
-		return this.lock.tryAcquire();
+		return this.asyncLock.tryAcquire();
 	}
 
 	@Override
 	public void release() {
-		this.lock.release();
+		this.asyncLock.release();
 	}
 
 	@Override
 	public boolean isLocked() {
-		return this.lock.isLocked();
+		return this.asyncLock.isLocked();
 	}
 
 	@Override
@@ -123,19 +112,18 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 	}
 
 	private <T> Wait<T> park(Wait<T> wait) {
-		if (!this.lock.isLocked()) {
-			throw new IllegalStateException("Condition '" + this.name + "': cannot wait on un-acquired lock");
+		if (!this.asyncLock.isLocked()) {
+			throw new IllegalStateException("Condition '" + name() + "': cannot wait on un-acquired lock");
 		}
-		this.guard.lock();
+		this.lock.lock();
 		try {
-			wait.queued();
-			this.queue.add(wait);
+			add(wait);
 		}
 		finally {
-			this.guard.unlock();
+			this.lock.unlock();
 		}
 		try {
-			this.lock.release();
+			this.asyncLock.release();
 		}
 		catch (RuntimeException ex) {
 			if (withdraw(wait)) {
@@ -156,8 +144,8 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 
 	@Override
 	public void signal(int n) {
-		if (!this.lock.isLocked()) {
-			throw new IllegalStateException("Condition '" + this.name + "': cannot notify on un-acquired lock");
+		if (!this.asyncLock.isLocked()) {
+			throw new IllegalStateException("Condition '" + name() + "': cannot notify on un-acquired lock");
 		}
 		wake(n);
 	}
@@ -169,7 +157,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 
 	private void wake(int n) {
 		List<Wait<?>> woken = new ArrayList<>();
-		this.guard.lock();
+		this.lock.lock();
 		try {
 			while (woken.size() < n) {
 				Wait<?> wait = (Wait<?>) this.queue.poll();
@@ -181,7 +169,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 			}
 		}
 		finally {
-			this.guard.unlock();
+			this.lock.unlock();
 		}
 		RuntimeException failure = null;
 		for (Wait<?> wait : woken) {
@@ -199,30 +187,8 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 	}
 
 	@Override
-	public boolean withdraw(Waiter<?> waiter) {
-		this.guard.lock();
-		try {
-			return this.queue.remove(waiter);
-		}
-		finally {
-			this.guard.unlock();
-		}
-	}
-
-	@Override
-	public int queueLength() {
-		this.guard.lock();
-		try {
-			return this.queue.size();
-		}
-		finally {
-			this.guard.unlock();
-		}
-	}
-
-	@Override
 	public String toString() {
-		return "Condition '" + this.name + "' [" + (isLocked() ? "locked" : "unlocked") + ", waiters:"
+		return "Condition '" + name() + "' [" + (isLocked() ? "locked" : "unlocked") + ", waiters:"
 				+ queueLength() + "]";
 	}
 
@@ -240,7 +206,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 
 		private final T timedOutValue;
 
-		// guarded by condition.guard
+		// guarded by condition.lock
 		boolean signalled;
 
 		private boolean timedOut;
@@ -266,7 +232,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		@Override
 		boolean end(Throwable failure) {
 			boolean queued;
-			this.condition.guard.lock();
+			this.condition.lock.lock();
 			try {
 				if (this.decided) {
 					return false;
@@ -277,7 +243,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 				queued = this.condition.queue.remove(this);
 			}
 			finally {
-				this.condition.guard.unlock();
+				this.condition.lock.unlock();
 			}
 			if (queued) {
 				Trampoline.run(this::reacquire);
@@ -288,13 +254,13 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		@Override
 		void expire(Duration timeout) {
 			boolean queued;
-			this.condition.guard.lock();
+			this.condition.lock.lock();
 			try {
 				queued = this.condition.queue.remove(this);
 				this.timedOut = queued;
 			}
 			finally {
-				this.condition.guard.unlock();
+				this.condition.lock.unlock();
 			}
 			if (queued) {
 				reacquire();
@@ -304,7 +270,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		void reacquire() {
 			CompletableFuture<Void> acquisition;
 			try {
-				acquisition = this.condition.lock.acquire();
+				acquisition = this.condition.asyncLock.acquire();
 			}
 			catch (RuntimeException ex) {
 				failWithoutLock(ex);
@@ -327,12 +293,12 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		}
 
 		private void decide() {
-			this.condition.guard.lock();
+			this.condition.lock.lock();
 			try {
 				this.decided = true;
 			}
 			finally {
-				this.condition.guard.unlock();
+				this.condition.lock.unlock();
 			}
 		}
 
@@ -342,14 +308,14 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 			}
 			Throwable failure;
 			boolean passSignalOn;
-			this.condition.guard.lock();
+			this.condition.lock.lock();
 			try {
 				this.decided = true;
 				failure = this.requested;
 				passSignalOn = failure != null && this.signalled;
 			}
 			finally {
-				this.condition.guard.unlock();
+				this.condition.lock.unlock();
 			}
 			if (passSignalOn) {
 				this.condition.wake(1);
@@ -383,7 +349,7 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 			if (holds) {
 				return true;
 			}
-			this.condition.guard.lock();
+			this.condition.lock.lock();
 			try {
 				if (this.requested != null) {
 					return true;
@@ -392,10 +358,10 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 				this.condition.queue.add(this);
 			}
 			finally {
-				this.condition.guard.unlock();
+				this.condition.lock.unlock();
 			}
 			try {
-				this.condition.lock.release();
+				this.condition.asyncLock.release();
 			}
 			catch (RuntimeException ex) {
 				// a foreign lock refused: end the wait with that, holding the lock as before

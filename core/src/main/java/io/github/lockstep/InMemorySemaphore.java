@@ -1,65 +1,31 @@
 package io.github.lockstep;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /** {@link AsyncSemaphore} over a {@link PermitSync}. */
-final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
-
-	private final PermitSync sync;
+final class InMemorySemaphore extends PermitPrimitive implements AsyncSemaphore {
 
 	private final boolean bounded;
 
 	InMemorySemaphore(String name, int permits, boolean bounded) {
+		this(name, permits, bounded, TimeoutScheduler.shared());
+	}
+
+	InMemorySemaphore(String name, int permits, boolean bounded, TimeoutScheduler scheduler) {
+		super(new PermitSync("Semaphore", name, checkPermits(name, permits), bounded ? permits : Integer.MAX_VALUE,
+				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false,
+				scheduler));
+		this.bounded = bounded;
+	}
+
+	private static int checkPermits(String name, int permits) {
 		if (permits < 0) {
 			throw new IllegalArgumentException(
 					"Semaphore '" + name + "': initial value must be >= 0, but was " + permits);
 		}
-		this.sync = new PermitSync("Semaphore", name, permits, bounded ? permits : Integer.MAX_VALUE,
-				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false);
-		this.bounded = bounded;
-	}
-
-	@Override
-	public String name() {
-		return this.sync.name();
-	}
-
-	@Override
-	public PrimitiveProbe probe() {
-		return this.sync.probe();
-	}
-
-	@Override
-	public void probe(PrimitiveProbe probe) {
-		this.sync.probe(probe);
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire() {
-		return this.sync.acquire();
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire(Duration timeout) {
-		return this.sync.acquire(timeout);
-	}
-
-	@Override
-	public boolean tryAcquire() {
-		return this.sync.tryAcquire();
-	}
-
-	@Override
-	public void release() {
-		this.sync.release();
-	}
-
-	@Override
-	public boolean isLocked() {
-		return this.sync.isExhausted();
+		return permits;
 	}
 
 	@Override
@@ -70,11 +36,6 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 	@Override
 	public boolean isBounded() {
 		return this.bounded;
-	}
-
-	@Override
-	public int queueLength() {
-		return this.sync.queueLength();
 	}
 
 	/**
@@ -90,11 +51,11 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 		return Guard.run(acquire(), () -> {
 			// before the release hands the permit on and runs the next holder's continuations
 			if (hold.begun) {
-				this.sync.probe().holdEnded(hold.started);
+				this.sync.holdEnded(hold.started);
 			}
 			release();
 		}, () -> {
-			hold.started = this.sync.probe().holdStarted();
+			hold.started = this.sync.holdStarted();
 			hold.begun = true;
 			return action.get();
 		});
@@ -107,11 +68,6 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 
 		long started;
 
-	}
-
-	@Override
-	public String toString() {
-		return this.sync.toString();
 	}
 
 }
