@@ -1,14 +1,9 @@
 package io.github.lockstep;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,39 +35,18 @@ class ThrowingProbeTests {
 
 	}
 
-	private final Logger logger = Logger.getLogger(PrimitiveProbe.class.getName());
-
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler handler = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			ThrowingProbeTests.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
 	private final ManualScheduler time = new ManualScheduler();
+
+	private ProbeFailureLog log;
 
 	@BeforeEach
 	void captureTheProbesLog() {
-		this.logger.addHandler(this.handler);
-		this.logger.setUseParentHandlers(false);
+		this.log = ProbeFailureLog.open();
 	}
 
 	@AfterEach
 	void restoreTheProbesLog() {
-		this.logger.removeHandler(this.handler);
-		this.logger.setUseParentHandlers(true);
+		this.log.close();
 	}
 
 	@ParameterizedTest
@@ -249,9 +223,9 @@ class ThrowingProbeTests {
 		}
 		assertThat(before.thrown).hasValue(3);
 		assertThat(after.thrown).hasValue(3);
-		assertThat(this.records).hasSize(2);
-		assertThat(this.records.get(0).getThrown()).isSameAs(before.failure);
-		assertThat(this.records.get(1).getThrown()).isSameAs(after.failure);
+		assertThat(this.log.records()).hasSize(2);
+		assertThat(this.log.records().get(0).getThrown()).isSameAs(before.failure);
+		assertThat(this.log.records().get(1).getThrown()).isSameAs(after.failure);
 	}
 
 	private static void assertTimedOut(CompletableFuture<?> wait) {
@@ -264,11 +238,11 @@ class ThrowingProbeTests {
 		boolean reportsHolds = !primitive.startsWith("Event") && !primitive.startsWith("Barrier");
 		if (probe.failing.isHold() && !reportsHolds) {
 			assertThat(probe.thrown).as("a hold reported by %s", primitive).hasValue(0);
-			assertThat(this.records).isEmpty();
+			assertThat(this.log.records()).isEmpty();
 			return;
 		}
 		assertThat(probe.thrown.get()).as("calls that threw").isGreaterThan(1);
-		assertThat(this.records).singleElement().satisfies((record) -> {
+		assertThat(this.log.records()).singleElement().satisfies((record) -> {
 			assertThat(record.getLevel()).isEqualTo(Level.WARNING);
 			assertThat(record.getMessage()).startsWith(primitive + ": its probe")
 				.contains(ThrowingProbe.class.getName())
