@@ -30,7 +30,7 @@ final class InMemoryBarrier extends QueuedSync implements AsyncBarrier, Instrume
 	}
 
 	InMemoryBarrier(String name, int parties, TimeoutScheduler scheduler) {
-		super("Barrier", name, scheduler);
+		super(PrimitiveKind.BARRIER, name, scheduler);
 		if (parties < 1) {
 			throw new IllegalArgumentException(
 					"Barrier '" + name + "': parties must be >= 1, but was " + parties);
@@ -116,6 +116,17 @@ final class InMemoryBarrier extends QueuedSync implements AsyncBarrier, Instrume
 	@Override
 	public int numberWaiting() {
 		return queueLength();
+	}
+
+	@Override
+	public PrimitiveState state() {
+		this.lock.lock();
+		try {
+			return PrimitiveState.barrier(name(), this.parties, this.broken, this.queue.size());
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override

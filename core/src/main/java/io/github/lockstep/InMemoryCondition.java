@@ -38,7 +38,7 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 	}
 
 	InMemoryCondition(String name, AsyncLock lock, boolean ownsLock, TimeoutScheduler scheduler) {
-		super("Condition", name, scheduler);
+		super(PrimitiveKind.CONDITION, name, scheduler);
 		this.asyncLock = lock;
 		this.ownsLock = ownsLock;
 		if (ownsLock && lock instanceof PermitPrimitive own) {
@@ -184,6 +184,12 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 		if (failure != null) {
 			throw failure;
 		}
+	}
+
+	/** Two reads, the lock's and the queue's: they may be of two moments. */
+	@Override
+	public PrimitiveState state() {
+		return PrimitiveState.condition(name(), isLocked(), queueLength());
 	}
 
 	@Override

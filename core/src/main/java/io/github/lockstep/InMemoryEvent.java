@@ -14,7 +14,7 @@ final class InMemoryEvent extends QueuedSync implements AsyncEvent, Instrumented
 	}
 
 	InMemoryEvent(String name, TimeoutScheduler scheduler) {
-		super("Event", name, scheduler);
+		super(PrimitiveKind.EVENT, name, scheduler);
 	}
 
 	@Override
@@ -71,6 +71,18 @@ final class InMemoryEvent extends QueuedSync implements AsyncEvent, Instrumented
 		this.lock.lock();
 		try {
 			return this.set ? Settled.ACQUIRED : add(waiter);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** {@code set()} changes the flag and the queue holding the lock; {@code clear()} only the flag. */
+	@Override
+	public PrimitiveState state() {
+		this.lock.lock();
+		try {
+			return PrimitiveState.event(name(), this.set, this.queue.size());
 		}
 		finally {
 			this.lock.unlock();

@@ -8,7 +8,12 @@ final class InMemoryLock extends PermitPrimitive implements AsyncLock {
 	}
 
 	InMemoryLock(String name, TimeoutScheduler scheduler) {
-		super(new PermitSync("Lock", name, 1, 1, "Lock is not acquired.", true, scheduler));
+		super(new PermitSync(PrimitiveKind.LOCK, name, 1, 1, "Lock is not acquired.", true, scheduler));
+	}
+
+	@Override
+	public PrimitiveState state() {
+		return this.sync.lockState();
 	}
 
 }

@@ -9,15 +9,18 @@ final class InMemorySemaphore extends PermitPrimitive implements AsyncSemaphore 
 
 	private final boolean bounded;
 
+	private final int permits;
+
 	InMemorySemaphore(String name, int permits, boolean bounded) {
 		this(name, permits, bounded, TimeoutScheduler.shared());
 	}
 
 	InMemorySemaphore(String name, int permits, boolean bounded, TimeoutScheduler scheduler) {
-		super(new PermitSync("Semaphore", name, checkPermits(name, permits), bounded ? permits : Integer.MAX_VALUE,
+		super(new PermitSync(PrimitiveKind.SEMAPHORE, name, checkPermits(name, permits), bounded ? permits : Integer.MAX_VALUE,
 				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false,
 				scheduler));
 		this.bounded = bounded;
+		this.permits = permits;
 	}
 
 	private static int checkPermits(String name, int permits) {
@@ -36,6 +39,11 @@ final class InMemorySemaphore extends PermitPrimitive implements AsyncSemaphore 
 	@Override
 	public boolean isBounded() {
 		return this.bounded;
+	}
+
+	@Override
+	public PrimitiveState state() {
+		return this.sync.semaphoreState(this.permits, this.bounded);
 	}
 
 	/**

@@ -19,6 +19,10 @@ abstract class PermitPrimitive implements Instrumented {
 		return this.sync.name();
 	}
 
+	public final PrimitiveKind kind() {
+		return this.sync.kind();
+	}
+
 	@Override
 	public final PrimitiveProbe probe() {
 		return this.sync.probe();

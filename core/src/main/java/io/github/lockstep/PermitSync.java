@@ -55,7 +55,7 @@ final class PermitSync extends QueuedSync {
 	@SuppressWarnings("unused") // accessed through STATE
 	private volatile int state;
 
-	PermitSync(String kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds,
+	PermitSync(PrimitiveKind kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds,
 			TimeoutScheduler scheduler) {
 		super(kind, name, scheduler);
 		this.timesHolds = timesHolds;
@@ -146,10 +146,13 @@ final class PermitSync extends QueuedSync {
 	private Waiter<?> returnPermit() {
 		for (;;) {
 			int s = this.state;
+			// A release is legal only while someone holds a permit: bound - free holders. With
+			// waiters queued nothing is free, so every one of the bound's permits is held, unless
+			// the bound is zero (asyncio's BoundedSemaphore(0) refuses every release).
+			if (s >= this.bound || (s < 0 && this.bound == 0)) {
+				throw new IllegalStateException(kind().displayName() + " '" + name() + "': " + this.overReleaseMessage);
+			}
 			if (s >= 0) {
-				if (s >= this.bound) {
-					throw new IllegalStateException(kind() + " '" + name() + "': " + this.overReleaseMessage);
-				}
 				if (STATE.compareAndSet(this, s, s + 1)) {
 					return null;
 				}
@@ -191,6 +194,18 @@ final class PermitSync extends QueuedSync {
 		this.state = this.state + 1;
 	}
 
+	/** A lock's state, from one read of {@code state}. */
+	PrimitiveState lockState() {
+		int s = this.state;
+		return PrimitiveState.lock(name(), s <= 0, Math.max(-s, 0));
+	}
+
+	/** A semaphore's state, from one read of {@code state}. */
+	PrimitiveState semaphoreState(int permits, boolean bounded) {
+		int s = this.state;
+		return PrimitiveState.semaphore(name(), permits, bounded, Math.max(s, 0), Math.max(-s, 0));
+	}
+
 	/** Free permits; zero while anyone waits. */
 	int availablePermits() {
 		return Math.max(this.state, 0);
@@ -211,9 +226,9 @@ final class PermitSync extends QueuedSync {
 	@Override
 	public String toString() {
 		int s = this.state;
-		String value = (s > 0 && !"Lock".equals(kind())) ? ", value:" + s : "";
+		String value = (s > 0 && kind() != PrimitiveKind.LOCK) ? ", value:" + s : "";
 		String waiters = (s < 0) ? ", waiters:" + (-s) : "";
-		return kind() + " '" + name() + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
+		return kind().displayName() + " '" + name() + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
 	}
 
 }

@@ -74,7 +74,7 @@ abstract class QueuedSync {
 		}
 	}
 
-	private final String kind;
+	private final PrimitiveKind kind;
 
 	private final String name;
 
@@ -93,14 +93,14 @@ abstract class QueuedSync {
 	@SuppressWarnings("unused") // accessed through PROBE_FAILURE_LOGGED
 	private volatile boolean probeFailureLogged;
 
-	QueuedSync(String kind, String name, TimeoutScheduler scheduler) {
+	QueuedSync(PrimitiveKind kind, String name, TimeoutScheduler scheduler) {
 		this.kind = kind;
 		this.name = name;
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 	}
 
-	/** Returns the kind of primitive, for messages: {@code "Lock"}, {@code "Semaphore"}, …. */
-	final String kind() {
+	/** Returns the kind of primitive; its display name starts the messages. */
+	public final PrimitiveKind kind() {
 		return this.kind;
 	}
 
@@ -189,7 +189,7 @@ abstract class QueuedSync {
 
 	/** A timed wait that cannot go on at once and may not wait: refused with a timeout. */
 	final <T> CompletableFuture<T> refuseTimeout(Duration timeout) {
-		return refuse(new AcquireTimeoutException(this.kind, this.name, timeout));
+		return refuse(new AcquireTimeoutException(this.kind.displayName(), this.name, timeout));
 	}
 
 	/** A caller refused without queueing, reported as a wait that started and ended at once. */
@@ -254,7 +254,7 @@ abstract class QueuedSync {
 		QueuedSync primitive = this.reportsFor;
 		if (PROBE_FAILURE_LOGGED.compareAndSet(primitive, false, true)) {
 			logger.log(Level.WARNING,
-					() -> primitive.kind + " '" + primitive.name + "': its probe (" + probe.getClass().getName()
+					() -> primitive.kind.displayName() + " '" + primitive.name + "': its probe (" + probe.getClass().getName()
 							+ ") threw from " + method + "; the primitive goes on without that report, and"
 							+ " later failures of this probe are not logged",
 					failure);

@@ -6,11 +6,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
@@ -38,6 +35,9 @@ final class AnnotatedPrimitives {
 
 	private final ConfiguredPrimitives configured;
 
+	/** Annotation-only primitives are created on {@code lockstep.backend}'s. */
+	private final Backends backends;
+
 	private final boolean strict;
 
 	private final Duration defaultTimeout;
@@ -47,9 +47,10 @@ final class AnnotatedPrimitives {
 	/** The first annotation that declared each name not configured. */
 	private final Map<String, Use> declared = new HashMap<>();
 
-	AnnotatedPrimitives(LockstepRegistry registry, ConfiguredPrimitives configured, boolean strict,
+	AnnotatedPrimitives(LockstepRegistry registry, ConfiguredPrimitives configured, Backends backends, boolean strict,
 			Duration defaultTimeout) {
 		this.registry = registry;
+		this.backends = backends;
 		this.configured = configured;
 		this.strict = strict;
 		this.defaultTimeout = defaultTimeout;
@@ -77,6 +78,14 @@ final class AnnotatedPrimitives {
 		}
 	}
 
+	/**
+	 * The primitive of an annotation-only name, for its bean: the factory method of the
+	 * definitions that {@link AnnotatedPrimitiveBeans} adds.
+	 */
+	AsyncPrimitive primitive(Kind kind, String name, boolean named, int size, Class<?> owner, String where) {
+		return resolve(new Use(kind, name, named, size, owner, where));
+	}
+
 	AsyncPrimitive resolve(Use use) {
 		if (use.size() < 0) {
 			throw new LockstepConfigurationException(use.where() + " has " + sizeWord(use.kind()) + " = " + use.size()
@@ -102,7 +111,8 @@ final class AnnotatedPrimitives {
 			if (this.strict && use.named()) {
 				throw new LockstepConfigurationException("lockstep.strict is true, but " + use.where() + " names "
 						+ use.kind().word() + " '" + use.name() + "', which is not configured.",
-						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false.");
+						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false. "
+								+ use.kind().noSettingsHint(use.name()));
 			}
 			if (first == null) {
 				AsyncPrimitive created = this.registry.register(create(use));
@@ -146,19 +156,20 @@ final class AnnotatedPrimitives {
 		}
 	}
 
-	private static AsyncPrimitive create(Use use) {
+	private AsyncPrimitive create(Use use) {
 		if (hasSize(use.kind()) && use.size() == 0) {
 			String key = use.kind().key(use.name(), sizeWord(use.kind()));
 			throw new LockstepConfigurationException(use.where() + " uses " + use.kind().word() + " '" + use.name()
 					+ "', but neither the annotation nor " + key + " sets its " + sizeWord(use.kind()) + ".",
 					"Set " + sizeWord(use.kind()) + " on the annotation, or configure " + key + ".");
 		}
+		PrimitiveFactory factory = this.backends.defaultFactory();
 		return switch (use.kind()) {
-			case LOCK -> AsyncLock.create(use.name());
+			case LOCK -> factory.lock(use.name());
 			// bounded: an annotated call gives back exactly what it took, so more is a bug to report
-			case SEMAPHORE -> AsyncSemaphore.bounded(use.name(), use.size());
-			case EVENT -> AsyncEvent.create(use.name());
-			case BARRIER -> AsyncBarrier.create(use.name(), use.size());
+			case SEMAPHORE -> factory.semaphore(use.name(), use.size(), true);
+			case EVENT -> factory.event(use.name());
+			case BARRIER -> factory.barrier(use.name(), use.size());
 			case CONDITION -> throw new IllegalArgumentException("no annotation declares a condition");
 		};
 	}

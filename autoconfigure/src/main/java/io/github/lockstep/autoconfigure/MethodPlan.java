@@ -82,7 +82,8 @@ final class MethodPlan {
 		}
 		return switch (this.shape) {
 			case SYNC -> invokeBlocking(invocation);
-			case STAGE, ASYNC_TASK -> StageCall.start(this, invocation, resumption);
+			// bound to the web request handled on this thread, if any: see RequestCalls
+			case STAGE, ASYNC_TASK -> RequestCalls.bindToCurrent(StageCall.start(this, invocation, resumption));
 			case MONO -> ReactiveCalls.mono(this, invocation, resumption);
 			case FLUX -> ReactiveCalls.flux(this, invocation, resumption);
 		};

@@ -27,7 +27,8 @@ final class Resumption {
 
 	/**
 	 * The context to carry: every accessor registered with context-propagation's global registry
-	 * (tracing, security and the like register themselves), plus SLF4J's MDC, which does not.
+	 * (tracing, security and the like register themselves), plus SLF4J's MDC, which does not, and
+	 * the {@link RequestCalls} that own the call.
 	 */
 	static ContextSnapshotFactory callerContext() {
 		ContextRegistry global = ContextRegistry.getInstance();
@@ -39,6 +40,8 @@ final class Resumption {
 		if (!mdc && ClassUtils.isPresent("org.slf4j.MDC", Resumption.class.getClassLoader())) {
 			registry.registerThreadLocalAccessor(new Slf4jThreadLocalAccessor());
 		}
+		// the web request a call belongs to, so that the calls its method starts belong to it too
+		registry.registerThreadLocalAccessor(RequestCalls.ACCESSOR);
 		return ContextSnapshotFactory.builder().contextRegistry(registry).build();
 	}
 
