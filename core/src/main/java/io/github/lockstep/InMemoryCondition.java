@@ -11,11 +11,18 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Implementation notes. A waiter is in {@code queue} until it is signalled, cancelled or timed
  * out; whichever comes first takes it out (under the queue's lock) and starts the re-acquisition of
- * the lock. The future completes only from {@link Wait#lockHeld}, so always holding the lock.
- * Requests to end the wait ({@code cancel}, {@code completeExceptionally}) that come later only
- * record the failure to complete with. A waiter that leaves with a failure after being signalled
- * signals the next one (gh-112202); one that was never signalled does not (3.13 would, which is a
- * spurious wake-up).
+ * the lock. A cancel or timeout calls the lock's {@code acquire} still holding the queue's lock, so
+ * that a signal given after the wait left cannot put another wait ahead of it on the lock; a
+ * signal calls it after releasing it, and inside a continuation only once the continuation
+ * returns, which leaves a signalled wait woken but not yet re-acquiring, as asyncio's is until its
+ * task runs (gh-112202's cancelled wake-up). Lock order: the queue's lock, then the lock's own. How the wait ends is decided in {@link Wait#lockHeld}, so always holding the lock;
+ * the future is completed right after, by that thread or, if it comes in between, by a request to
+ * end the wait, which then completes it as decided (so that {@code isDone()} holds once
+ * {@code cancel} returns {@code false}, as Lincheck found it did not). Requests to end the wait
+ * ({@code cancel}, {@code completeExceptionally}) that come before the decision only record the
+ * failure to complete with. A waiter that leaves with a failure after being signalled signals
+ * the next one (gh-112202), before the decision, so before anyone can complete it; one that was
+ * never signalled does not (3.13 would, which is a spurious wake-up).
  *
  * <p>The probe hears of the waits for a signal. A condition's own lock reports its acquisitions
  * and holds to the condition's probe too; a shared lock reports to its own.
@@ -174,6 +181,7 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 		RuntimeException failure = null;
 		for (Wait<?> wait : woken) {
 			try {
+				// later, inside a continuation: a signalled wait is woken, not yet re-acquiring (asyncio)
 				Trampoline.run(wait::reacquire);
 			}
 			catch (RuntimeException ex) {
@@ -199,6 +207,23 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 	}
 
 	/**
+	 * A wait taken out of the queue and its call to the lock's {@code acquire}, made holding the
+	 * queue's lock; {@link #start} follows it up outside that lock.
+	 */
+	private record Reacquisition(Wait<?> waiter, CompletableFuture<Void> acquisition, RuntimeException failure) {
+
+		/** Ends the wait once it holds the lock; throws what {@code acquire} threw, once the wait ended with it. */
+		void start() {
+			if (this.failure != null) {
+				this.waiter.failWithoutLock(this.failure);
+				throw this.failure;
+			}
+			this.waiter.awaitLock(this.acquisition);
+		}
+
+	}
+
+	/**
 	 * One wait on the condition: queued until signalled, then re-acquiring, then complete.
 	 * @param <T> {@code Void}, or {@code Boolean} for timed waits
 	 */
@@ -219,7 +244,13 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 
 		private Throwable requested;
 
+		/** Set once it is known how the wait ends: normally, or with {@code decidedFailure}. */
 		private boolean decided;
+
+		private Throwable decidedFailure;
+
+		/** Whether the signal of a wait asked to end has been passed on; set before the decision. */
+		private boolean signalPassedOn;
 
 		Wait(InMemoryCondition condition, BooleanSupplier predicate, T signalledValue, T timedOutValue) {
 			super(condition);
@@ -234,54 +265,81 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 			return this.timedOut ? WaitOutcome.TIMEOUT : WaitOutcome.ACQUIRED;
 		}
 
-		/** Records the request; the future fails with it once the lock is held again. */
+		/**
+		 * Records the request; the future fails with it once the lock is held again. A request
+		 * that comes after the decision completes the future as decided, if the thread that
+		 * decided has not yet: so, as for any wait, {@code isDone()} holds once {@code cancel}
+		 * returns {@code false}.
+		 */
 		@Override
 		boolean end(Throwable failure) {
-			boolean queued;
+			boolean decided;
+			Reacquisition reacquisition = null;
 			this.condition.lock.lock();
 			try {
-				if (this.decided) {
-					return false;
+				decided = this.decided;
+				if (!decided) {
+					if (this.requested == null) {
+						this.requested = failure;
+					}
+					if (this.condition.queue.remove(this)) {
+						reacquisition = requestLock();
+					}
 				}
-				if (this.requested == null) {
-					this.requested = failure;
-				}
-				queued = this.condition.queue.remove(this);
 			}
 			finally {
 				this.condition.lock.unlock();
 			}
-			if (queued) {
-				Trampoline.run(this::reacquire);
+			if (decided) {
+				completeAsDecided();
+				return false;
+			}
+			if (reacquisition != null) {
+				Trampoline.run(reacquisition::start);
 			}
 			return true;
 		}
 
 		@Override
 		void expire(Duration timeout) {
-			boolean queued;
+			Reacquisition reacquisition = null;
 			this.condition.lock.lock();
 			try {
-				queued = this.condition.queue.remove(this);
-				this.timedOut = queued;
+				if (this.condition.queue.remove(this)) {
+					this.timedOut = true;
+					reacquisition = requestLock();
+				}
 			}
 			finally {
 				this.condition.lock.unlock();
 			}
-			if (queued) {
-				reacquire();
+			if (reacquisition != null) {
+				reacquisition.start();
 			}
 		}
 
+		/** Re-acquires the lock after a signal. */
 		void reacquire() {
-			CompletableFuture<Void> acquisition;
+			requestLock().start();
+		}
+
+		/**
+		 * Calls the lock's {@code acquire}. A cancel or timeout calls it holding
+		 * {@code condition.lock}, right after taking the wait out of the queue: the wait leaves the
+		 * condition and queues for the lock in one step, so that no wait signalled after it left can
+		 * get the lock before it. What the acquisition completes runs later, outside that lock.
+		 */
+		Reacquisition requestLock() {
 			try {
-				acquisition = this.condition.asyncLock.acquire();
+				return new Reacquisition(this, this.condition.asyncLock.acquire(), null);
 			}
 			catch (RuntimeException ex) {
-				failWithoutLock(ex);
-				throw ex;
+				return new Reacquisition(this, null, ex);
 			}
+		}
+
+		/** Holding the lock again, or refused it (a foreign lock), the wait ends. */
+		void awaitLock(CompletableFuture<Void> acquisition) {
 			acquisition.whenComplete((held, failure) -> {
 				if (failure != null) {
 					failWithoutLock(failure);
@@ -294,17 +352,38 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 
 		/** Only a foreign lock gets here: it failed to re-acquire, so nothing is held. */
 		private void failWithoutLock(Throwable failure) {
-			decide();
-			fail(failure);
+			decide(failure);
+			completeAsDecided();
 		}
 
-		private void decide() {
+		private void decide(Throwable failure) {
 			this.condition.lock.lock();
 			try {
 				this.decided = true;
+				this.decidedFailure = failure;
 			}
 			finally {
 				this.condition.lock.unlock();
+			}
+		}
+
+		/** Completes the future as decided; by the thread that decided, or by a later request. */
+		private void completeAsDecided() {
+			if (this.decidedFailure != null) {
+				fail(this.decidedFailure);
+			}
+			else {
+				finish(this.timedOut ? this.timedOutValue : this.signalledValue);
+			}
+		}
+
+		/** Passes the signal on to the next wait; a failure to do so is that wait's, not this one's. */
+		private void passSignalOn() {
+			try {
+				this.condition.wake(1);
+			}
+			catch (RuntimeException ex) {
+				// the next wait's lock refused its re-acquisition: that wait has ended with it
 			}
 		}
 
@@ -312,26 +391,29 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 			if (this.predicate != null && !predicateHolds()) {
 				return;
 			}
-			Throwable failure;
-			boolean passSignalOn;
-			this.condition.lock.lock();
-			try {
-				this.decided = true;
-				failure = this.requested;
-				passSignalOn = failure != null && this.signalled;
+			for (;;) {
+				boolean passSignalOn;
+				this.condition.lock.lock();
+				try {
+					passSignalOn = this.requested != null && this.signalled && !this.signalPassedOn;
+					if (passSignalOn) {
+						this.signalPassedOn = true;
+					}
+					else {
+						this.decided = true;
+						this.decidedFailure = this.requested;
+					}
+				}
+				finally {
+					this.condition.lock.unlock();
+				}
+				if (!passSignalOn) {
+					break;
+				}
+				// before the decision: whoever completes the wait, the signal has been passed on
+				passSignalOn();
 			}
-			finally {
-				this.condition.lock.unlock();
-			}
-			if (passSignalOn) {
-				this.condition.wake(1);
-			}
-			if (failure != null) {
-				fail(failure);
-			}
-			else {
-				finish(this.timedOut ? this.timedOutValue : this.signalledValue);
-			}
+			completeAsDecided();
 		}
 
 		/**
@@ -345,11 +427,11 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 			}
 			catch (Throwable ex) {
 				// leaving by an exception after a signal passes the signal on, as asyncio 3.13 does
-				decide();
 				if (this.signalled) {
-					this.condition.wake(1);
+					passSignalOn();
 				}
-				fail(ex);
+				decide(ex);
+				completeAsDecided();
 				return false;
 			}
 			if (holds) {
@@ -372,8 +454,8 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 			catch (RuntimeException ex) {
 				// a foreign lock refused: end the wait with that, holding the lock as before
 				if (this.condition.withdraw(this)) {
-					decide();
-					fail(ex);
+					decide(ex);
+					completeAsDecided();
 				}
 				else {
 					end(ex);
