@@ -11,11 +11,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Implementation notes. A waiter is in {@code queue} until it is signalled, cancelled or timed
  * out; whichever comes first takes it out (under the queue's lock) and starts the re-acquisition of
- * the lock. A cancel or timeout calls the lock's {@code acquire} still holding the queue's lock, so
- * that a signal given after the wait left cannot put another wait ahead of it on the lock; a
- * signal calls it after releasing it, and inside a continuation only once the continuation
- * returns, which leaves a signalled wait woken but not yet re-acquiring, as asyncio's is until its
- * task runs (gh-112202's cancelled wake-up). Lock order: the queue's lock, then the lock's own. How the wait ends is decided in {@link Wait#lockHeld}, so always holding the lock;
+ * the lock. A timeout, and a cancel made outside a continuation, call the lock's {@code acquire}
+ * still holding the queue's lock, so that a signal given after the wait left cannot put another
+ * wait ahead of it on the lock (Lincheck found that it could). A signal calls it after releasing
+ * that lock; inside a continuation, a signal or cancel calls it only once the continuation
+ * returns, which leaves the wait woken but not yet re-acquiring, as asyncio's is until its task
+ * runs (gh-112202's cancelled wake-up). Lock order: the queue's lock, then the lock's own.
+ *
+ * <p>How the wait ends is decided in {@link Wait#lockHeld}, so always holding the lock;
  * the future is completed right after, by that thread or, if it comes in between, by a request to
  * end the wait, which then completes it as decided (so that {@code isDone()} holds once
  * {@code cancel} returns {@code false}, as Lincheck found it did not). Requests to end the wait
@@ -274,6 +277,7 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 		@Override
 		boolean end(Throwable failure) {
 			boolean decided;
+			boolean queued = false;
 			Reacquisition reacquisition = null;
 			this.condition.lock.lock();
 			try {
@@ -282,7 +286,8 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 					if (this.requested == null) {
 						this.requested = failure;
 					}
-					if (this.condition.queue.remove(this)) {
+					queued = this.condition.queue.remove(this);
+					if (queued && !Trampoline.isRunning()) {
 						reacquisition = requestLock();
 					}
 				}
@@ -296,6 +301,10 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 			}
 			if (reacquisition != null) {
 				Trampoline.run(reacquisition::start);
+			}
+			else if (queued) {
+				// inside a continuation: re-acquire once it returns, as a signalled wait does
+				Trampoline.run(this::reacquire);
 			}
 			return true;
 		}
@@ -324,10 +333,11 @@ final class InMemoryCondition extends QueuedSync implements AsyncCondition, Inst
 		}
 
 		/**
-		 * Calls the lock's {@code acquire}. A cancel or timeout calls it holding
-		 * {@code condition.lock}, right after taking the wait out of the queue: the wait leaves the
-		 * condition and queues for the lock in one step, so that no wait signalled after it left can
-		 * get the lock before it. What the acquisition completes runs later, outside that lock.
+		 * Calls the lock's {@code acquire}. A timeout, and a cancel outside a continuation, call it
+		 * holding {@code condition.lock}, right after taking the wait out of the queue: the wait
+		 * leaves the condition and queues for the lock in one step, so that no wait signalled after
+		 * it left can get the lock before it. What the acquisition completes runs later, outside
+		 * that lock.
 		 */
 		Reacquisition requestLock() {
 			try {
