@@ -4,6 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.lockstep.PrimitiveKind;
+
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -59,7 +61,7 @@ final class AnnotatedPrimitiveBeans implements BeanFactoryPostProcessor {
 
 	/** Whether a primitive of any kind has this name already: configured, or defined by an application. */
 	private static boolean isDefined(BeanDefinitionRegistry registry, String name) {
-		for (Kind kind : Kind.values()) {
+		for (PrimitiveKind kind : PrimitiveKind.values()) {
 			if (registry.containsBeanDefinition(PrimitiveBeanDefinitions.beanName(kind, name))) {
 				return true;
 			}

@@ -1,10 +1,7 @@
 package io.github.lockstep.autoconfigure;
 
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
-import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
@@ -92,23 +89,6 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
-	PrimitiveFacts lockstepPrimitiveFacts(AnnotatedPrimitives primitives) {
-		return new PrimitiveFacts() {
-			@Override
-			public OptionalInt permits(String name) {
-				return primitives.permits(name);
-			}
-
-			@Override
-			public OptionalLong contended(AsyncPrimitive primitive) {
-				return PrimitiveFacts.contendedCount(primitive);
-			}
-		};
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	Resumption lockstepResumption(LockstepProperties properties, BeanFactory beanFactory) {
 		return new Resumption(Resumption.callerContext(), asyncExecutor(properties.getAsyncExecutor(), beanFactory));
 	}
@@ -170,15 +150,12 @@ public final class LockstepAutoConfiguration {
 			LockstepProperties properties = Binder.get(this.environment)
 				.bind("lockstep", Bindable.of(LockstepProperties.class), new EmptyEntries.Defaults(BindHandler.DEFAULT))
 				.orElseGet(LockstepProperties::new);
-			properties.getLocks().keySet().forEach((name) -> register(registry, Kind.LOCK, name));
-			properties.getSemaphores().keySet().forEach((name) -> register(registry, Kind.SEMAPHORE, name));
-			properties.getEvents().keySet().forEach((name) -> register(registry, Kind.EVENT, name));
-			properties.getConditions().keySet().forEach((name) -> register(registry, Kind.CONDITION, name));
-			properties.getBarriers().keySet().forEach((name) -> register(registry, Kind.BARRIER, name));
-		}
-
-		private static void register(BeanDefinitionRegistry registry, Kind kind, String name) {
-			PrimitiveBeanDefinitions.register(registry, kind, name, "lockstepConfiguredPrimitives", "primitive", name);
+			for (Kind kind : Kind.values()) {
+				for (String name : kind.entries(properties).keySet()) {
+					PrimitiveBeanDefinitions.register(registry, kind.primitiveKind(), name, "lockstepConfiguredPrimitives",
+							"primitive", name);
+				}
+			}
 		}
 
 	}

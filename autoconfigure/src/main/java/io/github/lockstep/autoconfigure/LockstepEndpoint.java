@@ -1,18 +1,21 @@
 package io.github.lockstep.autoconfigure;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
 import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveKind;
+import io.github.lockstep.PrimitiveState;
 import io.github.lockstep.spring.LockstepRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -38,20 +41,17 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * }</pre>
  *
  * <p>Its default access is read-only: the actions need
- * {@code management.endpoint.lockstep.access=unrestricted}. {@code contended} is shown while
- * Lockstep's metrics are on, and a semaphore's {@code permits} when it was made from configuration
- * or an annotation.
+ * {@code management.endpoint.lockstep.access=unrestricted}. Each primitive is described from one
+ * {@link AsyncPrimitive#state() state()}, which every backend answers without a round trip;
+ * {@code contended} is shown while Lockstep's metrics count it ({@link ContendedCount}).
  */
 @Endpoint(id = "lockstep", defaultAccess = Access.READ_ONLY)
 public class LockstepEndpoint {
 
 	private final LockstepRegistry registry;
 
-	private final PrimitiveFacts facts;
-
-	LockstepEndpoint(LockstepRegistry registry, PrimitiveFacts facts) {
+	LockstepEndpoint(LockstepRegistry registry) {
 		this.registry = registry;
-		this.facts = facts;
 	}
 
 	/**
@@ -60,7 +60,7 @@ public class LockstepEndpoint {
 	 */
 	@ReadOperation
 	public PrimitivesDescriptor primitives() {
-		return new PrimitivesDescriptor(this.registry.all().stream().map(this::describe).toList());
+		return new PrimitivesDescriptor(this.registry.all().stream().map(LockstepEndpoint::describe).toList());
 	}
 
 	/**
@@ -70,7 +70,7 @@ public class LockstepEndpoint {
 	 */
 	@ReadOperation
 	public PrimitiveDescriptor primitive(@Selector String name) {
-		return this.registry.find(name).map(this::describe).orElse(null);
+		return this.registry.find(name).map(LockstepEndpoint::describe).orElse(null);
 	}
 
 	/**
@@ -93,66 +93,27 @@ public class LockstepEndpoint {
 	}
 
 	private static void apply(AsyncPrimitive primitive, @Nullable String action) {
-		if (primitive instanceof AsyncEvent event) {
-			if ("set".equals(action)) {
-				event.set();
-				return;
-			}
-			if ("clear".equals(action)) {
-				event.clear();
-				return;
-			}
-		}
-		else if (primitive instanceof AsyncBarrier barrier) {
-			if ("reset".equals(action)) {
-				barrier.reset();
-				return;
-			}
-			if ("abort".equals(action)) {
-				barrier.abort();
-				return;
-			}
-		}
-		throw invalidAction(primitive, action);
+		Action.of(primitive.kind(), action).orElseThrow(() -> invalidAction(primitive, action)).apply(primitive);
 	}
 
 	/** {@code "Event 'cache-warm' takes the action set or clear, but was 'reset'"}. */
 	private static InvalidEndpointRequestException invalidAction(AsyncPrimitive primitive, @Nullable String action) {
-		String kind = LockstepRegistry.kind(primitive);
-		String takes = switch (kind) {
-			case "event" -> "takes the action set or clear";
-			case "barrier" -> "takes the action reset or abort";
-			default -> "takes no action (events take set or clear, barriers reset or abort)";
-		};
+		String takes = Action.of(primitive.kind()).isEmpty()
+				? "takes no action (events take " + Action.words(PrimitiveKind.EVENT) + ", barriers "
+						+ Action.words(PrimitiveKind.BARRIER) + ")"
+				: "takes the action " + Action.words(primitive.kind());
 		String given = (action != null) ? "was '" + action + "'" : "none was given";
-		String message = kind.substring(0, 1).toUpperCase(Locale.ROOT) + kind.substring(1) + " '" + primitive.name()
-				+ "' " + takes + ", but " + given;
+		String message = primitive.kind().displayName() + " '" + primitive.name() + "' " + takes + ", but " + given;
 		return new InvalidEndpointRequestException(message, message);
 	}
 
-	private PrimitiveDescriptor describe(AsyncPrimitive primitive) {
-		String name = primitive.name();
-		String kind = LockstepRegistry.kind(primitive);
-		Long contended = boxed(this.facts.contended(primitive));
-		if (primitive instanceof AsyncSemaphore semaphore) {
-			return new PrimitiveDescriptor(name, kind, boxed(this.facts.permits(name)), semaphore.availablePermits(),
-					null, null, semaphore.queueLength(), semaphore.isLocked(), semaphore.isBounded(), null, contended);
-		}
-		if (primitive instanceof AsyncLock lock) {
-			return new PrimitiveDescriptor(name, kind, null, null, null, null, lock.queueLength(), lock.isLocked(),
-					null, null, contended);
-		}
-		if (primitive instanceof AsyncEvent event) {
-			return new PrimitiveDescriptor(name, kind, null, null, null, event.isSet(), event.queueLength(), null,
-					null, null, contended);
-		}
-		if (primitive instanceof AsyncCondition condition) {
-			return new PrimitiveDescriptor(name, kind, null, null, null, null, condition.queueLength(),
-					condition.isLocked(), null, null, contended);
-		}
-		AsyncBarrier barrier = (AsyncBarrier) primitive;
-		return new PrimitiveDescriptor(name, kind, null, null, barrier.parties(), null, barrier.numberWaiting(), null,
-				null, barrier.isBroken(), contended);
+	/** One {@code state()} of the primitive, and its meters' count of contended waits, if they keep one. */
+	private static PrimitiveDescriptor describe(AsyncPrimitive primitive) {
+		PrimitiveState state = primitive.state();
+		return new PrimitiveDescriptor(state.name(), state.kind().word(), boxed(state.permits()),
+				boxed(state.availablePermits()), boxed(state.parties()), state.set().orElse(null), state.waiting(),
+				state.locked().orElse(null), state.bounded().orElse(null), state.broken().orElse(null),
+				boxed(ContendedCount.of(primitive)));
 	}
 
 	private static Integer boxed(OptionalInt value) {
@@ -177,7 +138,7 @@ public class LockstepEndpoint {
 	 * @param name the name
 	 * @param kind {@code lock}, {@code semaphore}, {@code event}, {@code condition} or
 	 * {@code barrier}
-	 * @param permits semaphores: the permits they were made with, if known
+	 * @param permits semaphores: the permits they were made with
 	 * @param available semaphores: the free permits
 	 * @param parties barriers: the calls that make a round
 	 * @param set events: whether set
@@ -192,6 +153,49 @@ public class LockstepEndpoint {
 	public record PrimitiveDescriptor(String name, String kind, Integer permits, Integer available, Integer parties,
 			Boolean set, Integer waiting, Boolean locked, Boolean bounded, Boolean broken, Long contended)
 			implements OperationResponseBody {
+
+	}
+
+	/** The actions of {@link #change}, by the kind that takes them. */
+	private enum Action {
+
+		SET(PrimitiveKind.EVENT, (primitive) -> ((AsyncEvent) primitive).set()),
+
+		CLEAR(PrimitiveKind.EVENT, (primitive) -> ((AsyncEvent) primitive).clear()),
+
+		RESET(PrimitiveKind.BARRIER, (primitive) -> ((AsyncBarrier) primitive).reset()),
+
+		ABORT(PrimitiveKind.BARRIER, (primitive) -> ((AsyncBarrier) primitive).abort());
+
+		private final PrimitiveKind kind;
+
+		private final Consumer<AsyncPrimitive> change;
+
+		Action(PrimitiveKind kind, Consumer<AsyncPrimitive> change) {
+			this.kind = kind;
+			this.change = change;
+		}
+
+		void apply(AsyncPrimitive primitive) {
+			this.change.accept(primitive);
+		}
+
+		String word() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static Optional<Action> of(PrimitiveKind kind, @Nullable String word) {
+			return of(kind).stream().filter((action) -> action.word().equals(word)).findFirst();
+		}
+
+		static List<Action> of(PrimitiveKind kind) {
+			return Arrays.stream(values()).filter((action) -> action.kind == kind).toList();
+		}
+
+		/** {@code set or clear}. */
+		static String words(PrimitiveKind kind) {
+			return of(kind).stream().map(Action::word).collect(Collectors.joining(" or "));
+		}
 
 	}
 

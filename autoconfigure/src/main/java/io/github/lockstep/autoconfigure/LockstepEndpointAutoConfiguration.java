@@ -18,14 +18,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = LockstepAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBean({ LockstepRegistry.class, PrimitiveFacts.class })
+@ConditionalOnBean(LockstepRegistry.class)
 @ConditionalOnAvailableEndpoint(LockstepEndpoint.class)
 public final class LockstepEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LockstepEndpoint lockstepEndpoint(LockstepRegistry registry, PrimitiveFacts facts) {
-		return new LockstepEndpoint(registry, facts);
+	LockstepEndpoint lockstepEndpoint(LockstepRegistry registry) {
+		return new LockstepEndpoint(registry);
 	}
 
 	@Bean

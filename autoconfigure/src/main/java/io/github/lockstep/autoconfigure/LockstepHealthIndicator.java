@@ -6,12 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveState;
 import io.github.lockstep.spring.LockstepRegistry;
 
 import org.springframework.boot.health.contributor.Health;
@@ -47,12 +43,12 @@ final class LockstepHealthIndicator implements HealthIndicator {
 		List<String> brokenBarriers = new ArrayList<>();
 		List<Queue> queues = new ArrayList<>();
 		for (AsyncPrimitive primitive : primitives) {
-			if (primitive instanceof AsyncBarrier barrier && barrier.isBroken()) {
-				brokenBarriers.add(barrier.name());
+			PrimitiveState state = primitive.state();
+			if (state.broken().orElse(false)) {
+				brokenBarriers.add(state.name());
 			}
-			int waiting = waiting(primitive);
-			if (waiting > 0) {
-				queues.add(new Queue(primitive.name(), LockstepRegistry.kind(primitive), waiting));
+			if (state.waiting() > 0) {
+				queues.add(new Queue(state.name(), state.kind().word(), state.waiting()));
 			}
 		}
 		List<Map<String, Object>> longestQueues = queues.stream()
@@ -65,22 +61,6 @@ final class LockstepHealthIndicator implements HealthIndicator {
 			.withDetail("brokenBarriers", brokenBarriers)
 			.withDetail("longestQueues", longestQueues)
 			.build();
-	}
-
-	private static int waiting(AsyncPrimitive primitive) {
-		if (primitive instanceof AsyncLock lock) {
-			return lock.queueLength();
-		}
-		if (primitive instanceof AsyncSemaphore semaphore) {
-			return semaphore.queueLength();
-		}
-		if (primitive instanceof AsyncEvent event) {
-			return event.queueLength();
-		}
-		if (primitive instanceof AsyncCondition condition) {
-			return condition.queueLength();
-		}
-		return ((AsyncBarrier) primitive).numberWaiting();
 	}
 
 	private record Queue(String name, String kind, int waiting) {

@@ -12,11 +12,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveKind;
 import io.github.lockstep.annotation.AwaitBarrier;
 import io.github.lockstep.annotation.AwaitEvent;
 import io.github.lockstep.annotation.Guarded;
@@ -42,12 +41,21 @@ import org.springframework.util.StringValueResolver;
  */
 final class MethodPlans {
 
-	/** In the order they apply, outermost first. */
-	private static final List<Class<? extends Annotation>> WAITS = List.of(AwaitEvent.class, AwaitBarrier.class,
-			Throttled.class, Guarded.class);
+	/** The annotations that make a call wait, in the order they apply, outermost first. */
+	private static final List<AnnotationKind> WAITS = List.of(
+			new AnnotationKind(AwaitEvent.class, PrimitiveKind.EVENT, null),
+			new AnnotationKind(AwaitBarrier.class, PrimitiveKind.BARRIER, "parties"),
+			new AnnotationKind(Throttled.class, PrimitiveKind.SEMAPHORE, "permits"),
+			new AnnotationKind(Guarded.class, PrimitiveKind.LOCK, null));
 
-	private static final List<Class<? extends Annotation>> ALL = List.of(AwaitEvent.class, AwaitBarrier.class,
-			Throttled.class, Guarded.class, SetEvent.class);
+	private static final AnnotationKind SET_EVENT = new AnnotationKind(SetEvent.class, PrimitiveKind.EVENT, null);
+
+	/** Every Lockstep annotation, the waits first. */
+	private static final List<AnnotationKind> ALL_KINDS = Stream.concat(WAITS.stream(), Stream.of(SET_EVENT)).toList();
+
+	private static final List<Class<? extends Annotation>> ALL = ALL_KINDS.stream()
+		.<Class<? extends Annotation>>map(AnnotationKind::type)
+		.toList();
 
 	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
 			MethodPlans.class.getClassLoader());
@@ -138,41 +146,20 @@ final class MethodPlans {
 			return MethodPlan.NONE;
 		}
 		List<Step> steps = new ArrayList<>();
-		for (Class<? extends Annotation> type : WAITS) {
-			MergedAnnotation<? extends Annotation> annotation = find(specific, targetClass, type);
+		for (AnnotationKind wait : WAITS) {
+			MergedAnnotation<? extends Annotation> annotation = find(specific, targetClass, wait.type());
 			if (annotation.isPresent()) {
-				steps.add(step(annotation, specific));
+				AnnotatedPrimitives.Use use = use(annotation, wait, specific, this.placeholders);
+				steps.add(Step.of(this.primitives.resolve(use), timeout(annotation, use, specific)));
 			}
 		}
-		MergedAnnotation<SetEvent> setEvent = find(specific, targetClass, SetEvent.class);
+		MergedAnnotation<? extends Annotation> setEvent = find(specific, targetClass, SET_EVENT.type());
 		if (steps.isEmpty() && !setEvent.isPresent()) {
 			return MethodPlan.NONE;
 		}
 		AsyncEvent event = setEvent.isPresent()
-				? (AsyncEvent) this.primitives.resolve(use(setEvent, Kind.EVENT, 0, specific)) : null;
+				? (AsyncEvent) this.primitives.resolve(use(setEvent, SET_EVENT, specific, this.placeholders)) : null;
 		return new MethodPlan(describe(specific), shape(specific, targetClass), List.copyOf(steps), event);
-	}
-
-	private Step step(MergedAnnotation<? extends Annotation> annotation, Method method) {
-		Class<? extends Annotation> type = annotation.getType();
-		if (type == Guarded.class) {
-			AnnotatedPrimitives.Use use = use(annotation, Kind.LOCK, 0, method);
-			return Step.lock((AsyncLock) this.primitives.resolve(use), timeout(annotation, use, method));
-		}
-		if (type == Throttled.class) {
-			AnnotatedPrimitives.Use use = use(annotation, Kind.SEMAPHORE, annotation.getInt("permits"), method);
-			return Step.permit((AsyncSemaphore) this.primitives.resolve(use), timeout(annotation, use, method));
-		}
-		if (type == AwaitEvent.class) {
-			AnnotatedPrimitives.Use use = use(annotation, Kind.EVENT, 0, method);
-			return Step.event((AsyncEvent) this.primitives.resolve(use), timeout(annotation, use, method));
-		}
-		AnnotatedPrimitives.Use use = use(annotation, Kind.BARRIER, annotation.getInt("parties"), method);
-		return Step.barrier((AsyncBarrier) this.primitives.resolve(use), timeout(annotation, use, method));
-	}
-
-	private AnnotatedPrimitives.Use use(MergedAnnotation<?> annotation, Kind kind, int size, Method method) {
-		return use(annotation, kind, size, method, this.placeholders);
 	}
 
 	/**
@@ -182,22 +169,19 @@ final class MethodPlans {
 	static List<AnnotatedPrimitives.Use> uses(Class<?> targetClass, StringValueResolver placeholders) {
 		List<AnnotatedPrimitives.Use> uses = new ArrayList<>();
 		for (Method method : annotatedMethods(targetClass)) {
-			for (Class<? extends Annotation> type : ALL) {
-				MergedAnnotation<? extends Annotation> annotation = find(method, targetClass, type);
+			for (AnnotationKind kind : ALL_KINDS) {
+				MergedAnnotation<? extends Annotation> annotation = find(method, targetClass, kind.type());
 				if (annotation.isPresent()) {
-					Kind kind = (type == Guarded.class) ? Kind.LOCK : (type == Throttled.class) ? Kind.SEMAPHORE
-							: (type == AwaitBarrier.class) ? Kind.BARRIER : Kind.EVENT;
-					int size = (type == Throttled.class) ? annotation.getInt("permits")
-							: (type == AwaitBarrier.class) ? annotation.getInt("parties") : 0;
-					uses.add(use(annotation, kind, size, method, placeholders));
+					uses.add(use(annotation, kind, method, placeholders));
 				}
 			}
 		}
 		return uses;
 	}
 
-	private static AnnotatedPrimitives.Use use(MergedAnnotation<?> annotation, Kind kind, int size, Method method,
+	private static AnnotatedPrimitives.Use use(MergedAnnotation<?> annotation, AnnotationKind kind, Method method,
 			StringValueResolver placeholders) {
+		int size = (kind.sizeAttribute() != null) ? annotation.getInt(kind.sizeAttribute()) : 0;
 		String name = placeholders.resolveStringValue(annotation.getString("value"));
 		boolean named = name != null && !name.isEmpty();
 		Object source = annotation.getSource();
@@ -208,7 +192,7 @@ final class MethodPlans {
 		}
 		String where = "@" + annotation.getType().getSimpleName() + " on "
 				+ ((source instanceof Class<?>) ? "class " + owner.getName() : describe(method));
-		return new AnnotatedPrimitives.Use(kind, name, named, size, owner, where);
+		return new AnnotatedPrimitives.Use(kind.kind(), name, named, size, owner, where);
 	}
 
 	private Duration timeout(MergedAnnotation<?> annotation, AnnotatedPrimitives.Use use, Method method) {
@@ -315,6 +299,16 @@ final class MethodPlans {
 					|| MergedAnnotations.from(method.getDeclaringClass(), SearchStrategy.TYPE_HIERARCHY).isPresent(type))
 			.map((type) -> "@" + type.getSimpleName())
 			.collect(Collectors.joining(" "));
+	}
+
+	/**
+	 * What a Lockstep annotation uses: a primitive of one kind, sized by one of its attributes.
+	 * @param type the annotation
+	 * @param kind the kind of primitive it names
+	 * @param sizeAttribute the attribute that gives the permits or parties, or {@code null}
+	 */
+	private record AnnotationKind(Class<? extends Annotation> type, PrimitiveKind kind, String sizeAttribute) {
+
 	}
 
 }

@@ -7,18 +7,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveState;
 import io.github.lockstep.WaitOutcome;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -39,7 +35,7 @@ import io.micrometer.core.instrument.Timer;
  * mean of the timed ones (never going down); the first hold is always timed. One atomic add both counts a hold and
  * picks it for timing, which keeps an uncontended call at one clock-free update.
  */
-final class PrimitiveMeters implements PrimitiveFacts.Counting {
+final class PrimitiveMeters implements ContendedCount {
 
 	static final String WAIT = "lockstep.wait";
 
@@ -87,16 +83,20 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 
 	private final List<Meter> meters = new ArrayList<>();
 
-	/** Registers the meters of {@code primitive} in {@code registry}. */
+	/**
+	 * Registers the meters of {@code primitive} in {@code registry}: those of every kind, and a
+	 * gauge for each field of the primitive's {@link PrimitiveState} that its kind has. Each gauge
+	 * reads one {@code state()}, so one gauge's value is one state the primitive was in.
+	 */
 	PrimitiveMeters(AsyncPrimitive primitive, MeterRegistry registry, boolean histogram) {
-		String kind = LockstepRegistry.kind(primitive);
-		Tags tags = Tags.of("name", primitive.name(), "kind", kind);
+		PrimitiveState state = primitive.state();
+		Tags tags = Tags.of("name", primitive.name(), "kind", primitive.kind().word());
 		add(FunctionCounter.builder(CONTENDED, this.contended, LongAdder::sum)
 			.description("Acquisitions and waits that had to queue; the rest got in at once")
 			.tags(tags)
 			.register(registry));
 		for (WaitOutcome outcome : WaitOutcome.values()) {
-			if (outcome == WaitOutcome.BROKEN && !(primitive instanceof AsyncBarrier)) {
+			if (outcome == WaitOutcome.BROKEN && state.broken().isEmpty()) {
 				// only a barrier breaks: no histogram series that can never move
 				continue;
 			}
@@ -107,7 +107,8 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 				.publishPercentileHistogram(histogram)
 				.register(registry)));
 		}
-		if (!(primitive instanceof AsyncEvent) && !(primitive instanceof AsyncBarrier)) {
+		// what can be locked can be held: locks, semaphores and conditions (their lock)
+		if (state.locked().isPresent()) {
 			add(FunctionTimer.builder(HELD, this, (meters) -> meters.holds, PrimitiveMeters::heldNanos,
 					TimeUnit.NANOSECONDS)
 				.description("Time a lock or permit was held, where acquire and release pair up (locks, conditions,"
@@ -115,26 +116,22 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 				.tags(tags)
 				.register(registry));
 		}
-		if (primitive instanceof AsyncBarrier barrier) {
-			gauge(registry, WAITING, "Arrivals waiting for the barrier to trip", tags, barrier, AsyncBarrier::numberWaiting);
-			gauge(registry, BARRIER_BROKEN, "1 while the barrier is broken", tags, barrier, (b) -> b.isBroken() ? 1 : 0);
+		gauge(registry, WAITING, "Callers waiting now: queued for a lock or a permit, for an event or a signal, or for"
+				+ " a barrier to trip", tags, primitive, PrimitiveState::waiting);
+		if (state.locked().isPresent()) {
+			gauge(registry, LOCKED, "1 while locked: a lock or a condition's lock is held, or a semaphore has no free"
+					+ " permit or a caller queued", tags, primitive, (now) -> flag(now.locked()));
 		}
-		if (primitive instanceof AsyncEvent event) {
-			gauge(registry, WAITING, "Waiters queued now", tags, event, AsyncEvent::queueLength);
-			gauge(registry, EVENT_SET, "1 while the event is set", tags, event, (e) -> e.isSet() ? 1 : 0);
+		if (state.availablePermits().isPresent()) {
+			gauge(registry, PERMITS_AVAILABLE, "Free permits of a semaphore", tags, primitive,
+					(now) -> now.availablePermits().orElse(0));
 		}
-		if (primitive instanceof AsyncLock lock) {
-			gauge(registry, WAITING, "Waiters queued now", tags, lock, AsyncLock::queueLength);
-			gauge(registry, LOCKED, "1 while locked", tags, lock, (l) -> l.isLocked() ? 1 : 0);
+		if (state.set().isPresent()) {
+			gauge(registry, EVENT_SET, "1 while the event is set", tags, primitive, (now) -> flag(now.set()));
 		}
-		if (primitive instanceof AsyncCondition condition) {
-			gauge(registry, WAITING, "Waiters queued now for a signal", tags, condition, AsyncCondition::queueLength);
-			gauge(registry, LOCKED, "1 while the condition's lock is held", tags, condition, (c) -> c.isLocked() ? 1 : 0);
-		}
-		if (primitive instanceof AsyncSemaphore semaphore) {
-			gauge(registry, WAITING, "Waiters queued now", tags, semaphore, AsyncSemaphore::queueLength);
-			gauge(registry, PERMITS_AVAILABLE, "Free permits", tags, semaphore, AsyncSemaphore::availablePermits);
-			gauge(registry, LOCKED, "1 while no permit is free", tags, semaphore, (s) -> s.isLocked() ? 1 : 0);
+		if (state.broken().isPresent()) {
+			gauge(registry, BARRIER_BROKEN, "1 while the barrier is broken", tags, primitive,
+					(now) -> flag(now.broken()));
 		}
 	}
 
@@ -191,10 +188,17 @@ final class PrimitiveMeters implements PrimitiveFacts.Counting {
 		return this.heldNanos;
 	}
 
-	private <P> void gauge(MeterRegistry registry, String name, String description, Tags tags, P primitive,
-			ToDoubleFunction<P> value) {
-		add(Gauge.builder(name, primitive, value).description(description).tags(tags).strongReference(true)
+	private void gauge(MeterRegistry registry, String name, String description, Tags tags, AsyncPrimitive primitive,
+			ToDoubleFunction<PrimitiveState> value) {
+		add(Gauge.builder(name, primitive, (read) -> value.applyAsDouble(read.state()))
+			.description(description)
+			.tags(tags)
+			.strongReference(true)
 			.register(registry));
+	}
+
+	private static double flag(Optional<Boolean> value) {
+		return value.orElse(false) ? 1 : 0;
 	}
 
 	private <M extends Meter> M add(M meter) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import io.github.lockstep.AsyncBarrier;
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
+import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.Instrumented;
 
@@ -34,7 +35,18 @@ abstract class Step {
 		return null;
 	}
 
-	static Step lock(AsyncLock lock, Duration timeout) {
+	/** The step of an annotation's primitive: take the lock or a permit, or wait for the event or barrier. */
+	static Step of(AsyncPrimitive primitive, Duration timeout) {
+		return switch (primitive.kind()) {
+			case LOCK -> lock((AsyncLock) primitive, timeout);
+			case SEMAPHORE -> permit((AsyncSemaphore) primitive, timeout);
+			case EVENT -> event((AsyncEvent) primitive, timeout);
+			case BARRIER -> barrier((AsyncBarrier) primitive, timeout);
+			case CONDITION -> throw new IllegalArgumentException("no annotation waits on a condition");
+		};
+	}
+
+	private static Step lock(AsyncLock lock, Duration timeout) {
 		return new Step() {
 			@Override
 			CompletableFuture<?> enter() {
@@ -53,7 +65,7 @@ abstract class Step {
 		};
 	}
 
-	static Step permit(AsyncSemaphore semaphore, Duration timeout) {
+	private static Step permit(AsyncSemaphore semaphore, Duration timeout) {
 		return new Step() {
 			@Override
 			CompletableFuture<?> enter() {
@@ -77,7 +89,7 @@ abstract class Step {
 		};
 	}
 
-	static Step event(AsyncEvent event, Duration timeout) {
+	private static Step event(AsyncEvent event, Duration timeout) {
 		return new Step() {
 			@Override
 			CompletableFuture<?> enter() {
@@ -91,7 +103,7 @@ abstract class Step {
 		};
 	}
 
-	static Step barrier(AsyncBarrier barrier, Duration timeout) {
+	private static Step barrier(AsyncBarrier barrier, Duration timeout) {
 		return new Step() {
 			@Override
 			CompletableFuture<?> enter() {

@@ -2,10 +2,9 @@ package io.github.lockstep.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.lockstep.AsyncBarrier;
@@ -17,6 +16,7 @@ import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.BarrierBrokenException;
 import io.github.lockstep.autoconfigure.LockstepEndpoint.PrimitiveDescriptor;
 import io.github.lockstep.spring.LockstepRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -31,7 +31,6 @@ import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTe
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
@@ -47,10 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LockstepEndpointTests {
 
-	/** The facts that the meters will give, pinned so that the JSON is exact. */
-	private static final Map<String, Long> CONTENDED = Map.of("account", 1L, "cache-warm", 2L, "inventory", 3L,
-			"nightly-batch", 4L, "payment-api", 131L);
-
 	@Nested
 	@SpringBootTest(classes = EndpointApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = "spring.config.import=classpath:lockstep-actuator.yml")
@@ -62,6 +57,9 @@ class LockstepEndpointTests {
 
 		@Autowired
 		private LockstepRegistry registry;
+
+		@Autowired
+		private MeterRegistry meters;
 
 		@AfterEach
 		void everyPrimitiveIsIdleAgain() {
@@ -75,6 +73,7 @@ class LockstepEndpointTests {
 			AsyncEvent cacheWarm = this.registry.event("cache-warm").orElseThrow();
 			AsyncCondition account = this.registry.condition("account").orElseThrow();
 			AsyncBarrier nightlyBatch = this.registry.barrier("nightly-batch").orElseThrow();
+			Map<String, Long> contended = contended(this.meters, this.registry);
 			List<CompletableFuture<?>> waiters = new ArrayList<>();
 			for (int i = 0; i < 5; i++) {
 				assertThat(paymentApi.tryAcquire()).isTrue();
@@ -94,14 +93,16 @@ class LockstepEndpointTests {
 			try {
 				this.client.get().uri("/actuator/lockstep").exchange().expectStatus().isOk().expectBody().json("""
 						{"primitives": [
-						  {"name": "account", "kind": "condition", "locked": false, "waiting": 1, "contended": 1},
-						  {"name": "cache-warm", "kind": "event", "set": false, "waiting": 3, "contended": 2},
-						  {"name": "inventory", "kind": "lock", "locked": true, "waiting": 1, "contended": 3},
+						  {"name": "account", "kind": "condition", "locked": false, "waiting": 1, "contended": %d},
+						  {"name": "cache-warm", "kind": "event", "set": false, "waiting": 3, "contended": %d},
+						  {"name": "inventory", "kind": "lock", "locked": true, "waiting": 1, "contended": %d},
 						  {"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 2, "broken": false,
-						   "contended": 4},
+						   "contended": %d},
 						  {"name": "payment-api", "kind": "semaphore", "permits": 5, "available": 0, "waiting": 2,
-						   "locked": true, "bounded": true, "contended": 131}
-						]}""", JsonCompareMode.STRICT);
+						   "locked": true, "bounded": true, "contended": %d}
+						]}""".formatted(contended.get("account") + 1, contended.get("cache-warm") + 3,
+						contended.get("inventory") + 1, contended.get("nightly-batch") + 2,
+						contended.get("payment-api") + 2), JsonCompareMode.STRICT);
 			}
 			finally {
 				waiters.forEach((waiter) -> assertThat(waiter.cancel(false)).isTrue());
@@ -126,7 +127,8 @@ class LockstepEndpointTests {
 				this.client.get().uri("/actuator/lockstep/payment-api").exchange().expectStatus().isOk().expectBody()
 					.json("""
 							{"name": "payment-api", "kind": "semaphore", "permits": 5, "available": 2, "waiting": 0,
-							 "locked": false, "bounded": true, "contended": 131}""", JsonCompareMode.STRICT);
+							 "locked": false, "bounded": true, "contended": %d}"""
+						.formatted(contended(this.meters, this.registry).get("payment-api")), JsonCompareMode.STRICT);
 			}
 			finally {
 				for (int i = 0; i < 3; i++) {
@@ -143,7 +145,8 @@ class LockstepEndpointTests {
 				this.client.get().uri("/actuator/lockstep/nightly-batch").exchange().expectStatus().isOk().expectBody()
 					.json("""
 							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": true,
-							 "contended": 4}""", JsonCompareMode.STRICT);
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+							JsonCompareMode.STRICT);
 			}
 			finally {
 				nightlyBatch.reset();
@@ -151,13 +154,13 @@ class LockstepEndpointTests {
 		}
 
 		@Test
-		void primitiveRegisteredInCodeShowsNeitherPermitsNorContentionWhenTheyAreUnknown() {
+		void primitiveRegisteredInCodeIsDescribedLikeAConfiguredOne() {
 			AsyncSemaphore reports = this.registry.register(AsyncSemaphore.create("reports", 2));
 			try {
 				this.client.get().uri("/actuator/lockstep/reports").exchange().expectStatus().isOk().expectBody()
 					.json("""
-							{"name": "reports", "kind": "semaphore", "available": 2, "waiting": 0, "locked": false,
-							 "bounded": false}""", JsonCompareMode.STRICT);
+							{"name": "reports", "kind": "semaphore", "permits": 2, "available": 2, "waiting": 0,
+							 "locked": false, "bounded": false, "contended": 0}""", JsonCompareMode.STRICT);
 			}
 			finally {
 				assertThat(this.registry.remove("reports")).containsSame(reports);
@@ -195,6 +198,9 @@ class LockstepEndpointTests {
 		@Autowired
 		private LockstepRegistry registry;
 
+		@Autowired
+		private MeterRegistry meters;
+
 		@AfterEach
 		void everyPrimitiveIsIdleAgain() {
 			assertIdle(this.registry);
@@ -206,15 +212,16 @@ class LockstepEndpointTests {
 			CompletableFuture<Void> waiter = cacheWarm.await();
 			assertThat(waiter).isNotDone();
 			try {
+				long contended = contended(this.meters, this.registry).get("cache-warm");
 				post(this.client, "cache-warm", "{\"action\": \"set\"}").expectStatus().isOk().expectBody().json("""
-						{"name": "cache-warm", "kind": "event", "set": true, "waiting": 0, "contended": 2}""",
-						JsonCompareMode.STRICT);
+						{"name": "cache-warm", "kind": "event", "set": true, "waiting": 0, "contended": %d}"""
+					.formatted(contended), JsonCompareMode.STRICT);
 				assertThat(waiter).succeedsWithin(DEADLINE);
 				assertThat(cacheWarm.isSet()).isTrue();
 
 				post(this.client, "cache-warm", "{\"action\": \"clear\"}").expectStatus().isOk().expectBody().json("""
-						{"name": "cache-warm", "kind": "event", "set": false, "waiting": 0, "contended": 2}""",
-						JsonCompareMode.STRICT);
+						{"name": "cache-warm", "kind": "event", "set": false, "waiting": 0, "contended": %d}"""
+					.formatted(contended), JsonCompareMode.STRICT);
 				assertThat(cacheWarm.isSet()).isFalse();
 				CompletableFuture<Void> next = cacheWarm.await();
 				assertThat(next).isNotDone();
@@ -235,7 +242,8 @@ class LockstepEndpointTests {
 				post(this.client, "nightly-batch", "{\"action\": \"abort\"}").expectStatus().isOk().expectBody()
 					.json("""
 							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": true,
-							 "contended": 4}""", JsonCompareMode.STRICT);
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+							JsonCompareMode.STRICT);
 				assertThat(List.of(first, second)).allSatisfy((waiter) -> assertThat(waiter).failsWithin(DEADLINE)
 					.withThrowableThat()
 					.withCauseInstanceOf(BarrierBrokenException.class));
@@ -246,7 +254,8 @@ class LockstepEndpointTests {
 				post(this.client, "nightly-batch", "{\"action\": \"reset\"}").expectStatus().isOk().expectBody()
 					.json("""
 							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": false,
-							 "contended": 4}""", JsonCompareMode.STRICT);
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+							JsonCompareMode.STRICT);
 				List<CompletableFuture<Integer>> round = List.of(nightlyBatch.await(), nightlyBatch.await(),
 						nightlyBatch.await());
 				assertThat(round).allSatisfy((arrival) -> assertThat(arrival).succeedsWithin(DEADLINE));
@@ -262,9 +271,10 @@ class LockstepEndpointTests {
 			CompletableFuture<Integer> first = nightlyBatch.await();
 			CompletableFuture<Integer> second = nightlyBatch.await();
 			assertThat(nightlyBatch.numberWaiting()).isEqualTo(2);
+			long contended = contended(this.meters, this.registry).get("nightly-batch");
 			post(this.client, "nightly-batch", "{\"action\": \"reset\"}").expectStatus().isOk().expectBody().json("""
 					{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": false,
-					 "contended": 4}""", JsonCompareMode.STRICT);
+					 "contended": %d}""".formatted(contended), JsonCompareMode.STRICT);
 			assertThat(List.of(first, second)).allSatisfy((waiter) -> assertThat(waiter).failsWithin(DEADLINE)
 				.withThrowableThat()
 				.withCauseInstanceOf(BarrierBrokenException.class));
@@ -366,7 +376,7 @@ class LockstepEndpointTests {
 		void endpointBacksOffForTheApplicationsOwn() {
 			this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=lockstep")
 				.withBean("customLockstepEndpoint", LockstepEndpoint.class,
-						() -> new LockstepEndpoint(new LockstepRegistry(), new FixedFacts()))
+						() -> new LockstepEndpoint(new LockstepRegistry()))
 				.run((context) -> assertThat(context).getBean(LockstepEndpoint.class)
 					.isSameAs(context.getBean("customLockstepEndpoint")));
 		}
@@ -399,12 +409,26 @@ class LockstepEndpointTests {
 		}
 
 		@Test
-		void factsGiveThePermitsAndContention() {
+		void permitsComeFromTheSemaphoresStateAndContentionFromItsMeters() {
 			this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=lockstep")
-				.withBean(PrimitiveFacts.class, FixedFacts::new)
-				.run((context) -> assertThat(context.getBean(LockstepEndpoint.class).primitive("payment-api"))
-					.isEqualTo(new PrimitiveDescriptor("payment-api", "semaphore", 5, 5, null, null, 0, false, false,
-							null, 131L)));
+				.withConfiguration(AutoConfigurations.of(LockstepMetricsAutoConfiguration.class))
+				.withBean(SimpleMeterRegistry.class)
+				.run((context) -> {
+					// made in code: no configuration knows its permits
+					AsyncSemaphore reports = context.getBean(LockstepRegistry.class)
+						.register(AsyncSemaphore.create("reports", 3));
+					for (int i = 0; i < 3; i++) {
+						assertThat(reports.tryAcquire()).isTrue();
+					}
+					List<CompletableFuture<Void>> queued = List.of(reports.acquire(), reports.acquire());
+					assertThat(queued).allSatisfy((waiter) -> assertThat(waiter).isNotDone());
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					assertThat(context.getBean(LockstepEndpoint.class).primitive("reports"))
+						.isEqualTo(new PrimitiveDescriptor("reports", "semaphore", 3, 0, null, null, 2, true, false,
+								null, 2L))
+						.returns(contended(meters, context.getBean(LockstepRegistry.class)).get("reports"),
+								PrimitiveDescriptor::contended);
+				});
 		}
 
 	}
@@ -433,30 +457,21 @@ class LockstepEndpointTests {
 			.containsExactly("account", "cache-warm", "inventory", "nightly-batch", "payment-api");
 	}
 
-	/** Stands in for the meters: the permits of {@code payment-api}, and contention of the configured five. */
-	static final class FixedFacts implements PrimitiveFacts {
-
-		@Override
-		public OptionalInt permits(String name) {
-			return "payment-api".equals(name) ? OptionalInt.of(5) : OptionalInt.empty();
+	/** The count of {@code lockstep.contended} of every primitive, by name, as the meters have it now. */
+	static Map<String, Long> contended(MeterRegistry meters, LockstepRegistry registry) {
+		Map<String, Long> counts = new HashMap<>();
+		for (AsyncPrimitive primitive : registry.all()) {
+			counts.put(primitive.name(), (long) meters.get("lockstep.contended")
+				.tag("name", primitive.name())
+				.functionCounter()
+				.count());
 		}
-
-		@Override
-		public OptionalLong contended(AsyncPrimitive primitive) {
-			Long contended = CONTENDED.get(primitive.name());
-			return (contended != null) ? OptionalLong.of(contended) : OptionalLong.empty();
-		}
-
+		return counts;
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class EndpointApplication {
-
-		@Bean
-		PrimitiveFacts fixedFacts() {
-			return new FixedFacts();
-		}
 
 	}
 
