@@ -8,33 +8,17 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.PrimitiveKind;
+import io.github.lockstep.autoconfigure.interceptor.PrimitiveSource;
+import io.github.lockstep.autoconfigure.interceptor.PrimitiveUse;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
 /**
- * Finds or creates the primitive an annotation names, and checks that all uses of a name agree:
- * the configuration wins, then a primitive registered in code, then the first annotation that
- * declared the name.
+ * The auto-configuration's {@link PrimitiveSource}: finds or creates the primitive an annotation
+ * names, and checks that all uses of a name agree: the configuration wins, then a primitive
+ * registered in code, then the first annotation that declared the name.
  */
-final class AnnotatedPrimitives {
-
-	/**
-	 * One annotation's use of a primitive.
-	 * @param kind the kind it needs
-	 * @param name the primitive's name, given or default
-	 * @param named whether the annotation gave the name
-	 * @param size permits or parties from the annotation; 0 if none
-	 * @param owner the class whose name a default name is made of
-	 * @param where the annotation and the method or class, for messages
-	 */
-	record Use(PrimitiveKind kind, String name, boolean named, int size, Class<?> owner, String where) {
-
-		/** The configuration keys of the kind. */
-		Kind keys() {
-			return Kind.of(this.kind);
-		}
-
-	}
+final class AnnotatedPrimitives implements PrimitiveSource {
 
 	private final LockstepRegistry registry;
 
@@ -50,7 +34,7 @@ final class AnnotatedPrimitives {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/** The first annotation that declared each name not configured. */
-	private final Map<String, Use> declared = new HashMap<>();
+	private final Map<String, PrimitiveUse> declared = new HashMap<>();
 
 	AnnotatedPrimitives(LockstepRegistry registry, ConfiguredPrimitives configured, Backends backends, boolean strict,
 			Duration defaultTimeout) {
@@ -62,7 +46,8 @@ final class AnnotatedPrimitives {
 	}
 
 	/** The timeout of a call whose annotation sets none: the primitive's, else the default. */
-	Duration timeout(String name) {
+	@Override
+	public Duration timeout(String name) {
 		Duration configuredTimeout = this.configured.timeout(name);
 		return (configuredTimeout != null) ? configuredTimeout : this.defaultTimeout;
 	}
@@ -71,12 +56,14 @@ final class AnnotatedPrimitives {
 	 * The primitive of an annotation-only name, for its bean: the factory method of the
 	 * definitions that {@link AnnotatedPrimitiveBeans} adds.
 	 */
-	AsyncPrimitive primitive(PrimitiveKind kind, String name, boolean named, int size, Class<?> owner, String where) {
-		return resolve(new Use(kind, name, named, size, owner, where));
+	AsyncPrimitive primitiveBean(PrimitiveKind kind, String name, boolean named, int size, Class<?> owner,
+			String where) {
+		return primitive(new PrimitiveUse(kind, name, named, size, owner, where));
 	}
 
-	AsyncPrimitive resolve(Use use) {
-		Kind keys = use.keys();
+	@Override
+	public AsyncPrimitive primitive(PrimitiveUse use) {
+		Kind keys = keys(use);
 		if (use.size() < 0) {
 			throw new LockstepConfigurationException(use.where() + " has " + keys.sizeSetting() + " = " + use.size()
 					+ ", but a " + use.kind().word() + " needs at least 1.",
@@ -91,7 +78,7 @@ final class AnnotatedPrimitives {
 		}
 		this.lock.lock();
 		try {
-			Use first = this.declared.get(use.name());
+			PrimitiveUse first = this.declared.get(use.name());
 			if (first == null) {
 				AsyncPrimitive inCode = this.registry.find(use.name()).orElse(null);
 				if (inCode != null) {
@@ -119,14 +106,14 @@ final class AnnotatedPrimitives {
 		}
 	}
 
-	private static void checkKind(Use use, PrimitiveKind actual, String what) {
+	private static void checkKind(PrimitiveUse use, PrimitiveKind actual, String what) {
 		if (actual != use.kind()) {
 			throw new LockstepConfigurationException("'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a "
 					+ use.kind().word() + ".", "Name a " + use.kind().word() + " there: one name refers to one primitive, whatever its kind.");
 		}
 	}
 
-	private static void checkAgrees(Use first, Use use) {
+	private static void checkAgrees(PrimitiveUse first, PrimitiveUse use) {
 		if (!use.named() && !first.named() && first.owner() != use.owner()) {
 			throw new LockstepConfigurationException("Two classes named " + use.owner().getSimpleName() + " ("
 					+ first.owner().getName() + " and " + use.owner().getName() + ") would share the default "
@@ -139,9 +126,9 @@ final class AnnotatedPrimitives {
 					+ first.where() + " and as a " + use.kind().word() + " by " + use.where() + ".",
 					"Give them different names: one name refers to one primitive, whatever its kind.");
 		}
-		String size = use.keys().sizeSetting();
+		String size = keys(use).sizeSetting();
 		if (size != null && first.size() != use.size()) {
-			String key = use.keys().key(use.name(), size);
+			String key = keys(use).key(use.name(), size);
 			throw new LockstepConfigurationException(first.where() + " and " + use.where() + " disagree about "
 					+ use.kind().word() + " '" + use.name() + "': " + size + " = " + first.size() + " and "
 					+ size + " = " + use.size() + ".",
@@ -149,10 +136,10 @@ final class AnnotatedPrimitives {
 		}
 	}
 
-	private AsyncPrimitive create(Use use) {
-		String size = use.keys().sizeSetting();
+	private AsyncPrimitive create(PrimitiveUse use) {
+		String size = keys(use).sizeSetting();
 		if (size != null && use.size() == 0) {
-			String key = use.keys().key(use.name(), size);
+			String key = keys(use).key(use.name(), size);
 			throw new LockstepConfigurationException(use.where() + " uses " + use.kind().word() + " '" + use.name()
 					+ "', but neither the annotation nor " + key + " sets its " + size + ".",
 					"Set " + size + " on the annotation, or configure " + key + ".");
@@ -166,6 +153,11 @@ final class AnnotatedPrimitives {
 			case BARRIER -> factory.barrier(use.name(), use.size());
 			case CONDITION -> throw new IllegalArgumentException("no annotation declares a condition");
 		};
+	}
+
+	/** The configuration keys of the use's kind. */
+	private static Kind keys(PrimitiveUse use) {
+		return Kind.of(use.kind());
 	}
 
 }

@@ -1,18 +1,13 @@
 package io.github.lockstep.autoconfigure;
 
-import java.util.concurrent.Executor;
-
 import io.github.lockstep.PrimitiveFactory;
-import io.github.lockstep.spring.LockstepConfigurationException;
+import io.github.lockstep.autoconfigure.interceptor.LockstepInterceptorConfiguration;
 import io.github.lockstep.spring.LockstepRegistry;
 
 import org.springframework.aop.config.AopConfigUtils;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.BeansException;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,10 +22,8 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration for Lockstep: a {@link LockstepRegistry}, a bean for every primitive of
@@ -45,7 +38,7 @@ import org.springframework.util.function.SingletonSupplier;
 @AutoConfiguration(after = AopAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "lockstep.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LockstepProperties.class)
-@Import(LockstepAutoConfiguration.PrimitiveBeans.class)
+@Import({ LockstepAutoConfiguration.PrimitiveBeans.class, LockstepInterceptorConfiguration.class })
 @ImportRuntimeHints(LockstepRuntimeHints.class)
 public final class LockstepAutoConfiguration {
 
@@ -83,52 +76,8 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	MethodPlans lockstepMethodPlans(AnnotatedPrimitives primitives, ConfigurableBeanFactory beanFactory) {
-		return new MethodPlans(primitives, beanFactory::resolveEmbeddedValue);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	Resumption lockstepResumption(LockstepProperties properties, BeanFactory beanFactory) {
-		return new Resumption(Resumption.callerContext(), asyncExecutor(properties.getAsyncExecutor(), beanFactory));
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LockstepAdvisor lockstepAdvisor(ObjectProvider<MethodPlans> plans, ObjectProvider<Resumption> resumption,
-			Environment environment) {
-		// bound like the other keys (relaxed names, environment variables), before the properties bean exists
-		int order = Binder.get(environment).bind("lockstep.interceptor-order", Integer.class)
-			.orElse(Ordered.LOWEST_PRECEDENCE - 100);
-		return new LockstepAdvisor(new LockstepInterceptor(SingletonSupplier.of(plans::getObject),
-				SingletonSupplier.of(resumption::getObject)), order);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AnnotatedPrimitiveBeans lockstepAnnotatedPrimitiveBeans(Environment environment) {
 		return new AnnotatedPrimitiveBeans(environment);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LockstepBeanPostProcessor lockstepBeanPostProcessor(ObjectProvider<MethodPlans> plans) {
-		return new LockstepBeanPostProcessor(SingletonSupplier.of(plans::getObject));
-	}
-
-	private static Executor asyncExecutor(String name, BeanFactory beanFactory) {
-		if (name == null || name.isBlank()) {
-			return null;
-		}
-		try {
-			return beanFactory.getBean(name, Executor.class);
-		}
-		catch (BeansException ex) {
-			throw new LockstepConfigurationException("lockstep.async-executor is '" + name
-					+ "', but there is no Executor bean of that name (" + ex.getMessage() + ").",
-					"Name an Executor bean, such as applicationTaskExecutor, or remove lockstep.async-executor to run"
-							+ " admitted calls on the thread that admits them.");
-		}
 	}
 
 	/**
