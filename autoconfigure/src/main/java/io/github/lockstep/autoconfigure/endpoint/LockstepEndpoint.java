@@ -45,13 +45,26 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code management.endpoint.lockstep.access=unrestricted}. Each primitive is described from one
  * {@link AsyncPrimitive#state() state()}, which every backend answers without a round trip;
  * {@code contended} is shown while Lockstep's metrics count it ({@link ContendedCount}).
+ *
+ * <p>Without Spring Boot's auto-configuration, declare it (and, for the 404 of an action on an
+ * unknown name over HTTP, its {@link LockstepEndpointWebExtension}) as a bean:
+ * <pre>{@code
+ * @Bean
+ * LockstepEndpoint lockstepEndpoint(LockstepRegistry registry) {
+ *     return new LockstepEndpoint(registry);
+ * }
+ * }</pre>
  */
 @Endpoint(id = "lockstep", defaultAccess = Access.READ_ONLY)
 public class LockstepEndpoint {
 
 	private final LockstepRegistry registry;
 
-	LockstepEndpoint(LockstepRegistry registry) {
+	/**
+	 * Creates the endpoint of a registry's primitives.
+	 * @param registry the primitives
+	 */
+	public LockstepEndpoint(LockstepRegistry registry) {
 		this.registry = registry;
 	}
 

@@ -15,13 +15,20 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * <pre>{@code
  * POST /actuator/lockstep/no-such-event  {"action": "set"}   ->  404
  * }</pre>
+ *
+ * <p>Without Spring Boot's auto-configuration: {@code new LockstepEndpointWebExtension(endpoint)}
+ * as a bean next to the endpoint's.
  */
 @EndpointWebExtension(endpoint = LockstepEndpoint.class)
 public class LockstepEndpointWebExtension {
 
 	private final LockstepEndpoint endpoint;
 
-	LockstepEndpointWebExtension(LockstepEndpoint endpoint) {
+	/**
+	 * Creates the HTTP side of an endpoint.
+	 * @param endpoint the endpoint
+	 */
+	public LockstepEndpointWebExtension(LockstepEndpoint endpoint) {
 		this.endpoint = endpoint;
 	}
 

@@ -14,12 +14,27 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The health contributor {@code lockstep}: how many primitives there are, which barriers are
- * broken, and the longest queues. A broken barrier turns it DOWN only when
- * {@code lockstep.health.down-on-broken-barrier} is set, so that a pod does not leave rotation for
- * it by default.
+ * The health contributor {@code lockstep}: how many primitives a {@link LockstepRegistry} has,
+ * which barriers are broken, and the longest queues, from one
+ * {@link AsyncPrimitive#state() state()} of each primitive. A broken barrier turns it DOWN only
+ * when asked to ({@code lockstep.health.down-on-broken-barrier} in the auto-configuration), so
+ * that a pod does not leave rotation for it by default.
+ *
+ * <pre>{@code
+ * {"status": "UP", "details": {"primitives": 5, "brokenBarriers": [],
+ *   "longestQueues": [{"name": "payment-api", "kind": "semaphore", "waiting": 7}]}}
+ * }</pre>
+ *
+ * <p>Without Spring Boot's auto-configuration, declare it as a bean named
+ * {@code lockstepHealthIndicator}, which Actuator shows as {@code lockstep}:
+ * <pre>{@code
+ * @Bean
+ * LockstepHealthIndicator lockstepHealthIndicator(LockstepRegistry registry) {
+ *     return new LockstepHealthIndicator(registry, false);
+ * }
+ * }</pre>
  */
-final class LockstepHealthIndicator implements HealthIndicator {
+public final class LockstepHealthIndicator implements HealthIndicator {
 
 	/** How many of the longest queues the details list. */
 	private static final int LONGEST_QUEUES = 5;
@@ -32,7 +47,13 @@ final class LockstepHealthIndicator implements HealthIndicator {
 
 	private final boolean downOnBrokenBarrier;
 
-	LockstepHealthIndicator(LockstepRegistry registry, boolean downOnBrokenBarrier) {
+	/**
+	 * Creates the health contributor of a registry's primitives.
+	 * @param registry the primitives
+	 * @param downOnBrokenBarrier whether a broken barrier turns the status DOWN; else it is only
+	 * listed
+	 */
+	public LockstepHealthIndicator(LockstepRegistry registry, boolean downOnBrokenBarrier) {
 		this.registry = registry;
 		this.downOnBrokenBarrier = downOnBrokenBarrier;
 	}
