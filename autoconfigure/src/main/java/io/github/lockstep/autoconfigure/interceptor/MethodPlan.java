@@ -2,8 +2,6 @@ package io.github.lockstep.autoconfigure.interceptor;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.Instrumented;
@@ -12,7 +10,8 @@ import org.aopalliance.intercept.MethodInvocation;
 
 /**
  * What Lockstep does around one annotated method: the steps a call passes, outermost first, the
- * event it sets on success, and how the method's end is observed.
+ * event it sets on success, and how the method's end is observed, which picks the call of its
+ * shape ({@link SyncCall}, {@link StageCall}, {@link AsyncTaskCall}, {@link ReactiveCall}).
  */
 final class MethodPlan {
 
@@ -62,112 +61,28 @@ final class MethodPlan {
 		this.holding = steps.stream().map(Step::permitHolder).filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
-	/**
-	 * Reports that an admitted call starts running, holding its {@code @Throttled} permit.
-	 * @return the token for {@link #holdEnded}
-	 */
-	long holdStarted() {
-		return (this.holding != null) ? this.holding.probe().holdStarted() : 0;
-	}
-
-	/** Reports that a call started by {@link #holdStarted} has ended. */
-	void holdEnded(long started) {
-		if (this.holding != null) {
-			this.holding.probe().holdEnded(started);
-		}
-	}
-
 	Object invoke(MethodInvocation invocation, Resumption resumption) throws Throwable {
 		if (this == NONE) {
 			return invocation.proceed();
 		}
 		return switch (this.shape) {
-			case SYNC -> invokeBlocking(invocation);
+			case SYNC -> SyncCall.invoke(this, invocation);
 			// bound to the web request handled on this thread, if any: see RequestCalls
-			case STAGE, ASYNC_TASK -> RequestCalls.bindToCurrent(StageCall.start(this, invocation, resumption));
-			case MONO -> ReactiveCalls.mono(this, invocation, resumption);
-			case FLUX -> ReactiveCalls.flux(this, invocation, resumption);
+			case STAGE -> RequestCalls.bindToCurrent(StageCall.start(this, invocation, resumption));
+			case ASYNC_TASK -> RequestCalls.bindToCurrent(AsyncTaskCall.start(this, invocation, resumption));
+			case MONO -> ReactiveCall.mono(this, invocation, resumption);
+			case FLUX -> ReactiveCall.flux(this, invocation, resumption);
 		};
 	}
 
-	/** The sync path: waits on the calling thread (interruptibly, giving up its place). */
-	private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
-		enterAll();
-		long held = 0;
-		try {
-			held = holdStarted();
-			Object result = invocation.proceed();
-			succeeded();
-			return result;
-		}
-		finally {
-			holdEnded(held);
-			Admission.exit(this.steps, this.steps.size());
-		}
-	}
-
-	/** Enters every step in turn; if one fails, gives back those entered before and throws. */
-	private void enterAll() throws Throwable {
-		int entered = 0;
-		try {
-			for (Step step : this.steps) {
-				enter(step);
-				entered++;
-			}
-		}
-		catch (Throwable ex) {
-			try {
-				Admission.exit(this.steps, entered);
-			}
-			catch (RuntimeException exitFailure) {
-				ex.addSuppressed(exitFailure);
-			}
-			throw ex;
-		}
-	}
-
-	/**
-	 * Waits for one step. A wait that ends in a throw (the refusal to block inside a Lockstep
-	 * continuation among them, which leaves the wait queued) is withdrawn, and a grant that won
-	 * the race is given back, so that nothing is left holding or queued for a call that failed.
-	 */
-	private static void enter(Step step) throws Throwable {
-		CompletableFuture<?> wait = step.enter();
-		try {
-			join(wait);
-		}
-		catch (Throwable ex) {
-			if (!wait.cancel(false) && wait.isDone() && !wait.isCompletedExceptionally()) {
-				step.exit();
-			}
-			throw ex;
-		}
-	}
-
-	private static void join(CompletableFuture<?> wait) throws Throwable {
-		if (wait.isDone() && !wait.isCompletedExceptionally()) {
-			return;
-		}
-		try {
-			// a Lockstep wait's join gives up its place on interrupt, and refuses to block inside
-			// a continuation that Lockstep runs
-			wait.join();
-		}
-		catch (CompletionException ex) {
-			throw Admission.unwrap(ex);
-		}
-	}
-
-	/**
-	 * Whether ending the returned future early is forwarded to the method's own stage: not for an
-	 * {@code @Async} task, which keeps running, and so keeps its places, until it returns.
-	 */
-	boolean forwardsCancel() {
-		return this.shape != Shape.ASYNC_TASK;
-	}
-
+	/** The steps a call passes, outermost first. */
 	List<Step> steps() {
 		return this.steps;
+	}
+
+	/** The semaphore whose permit a running call holds, for its probe: {@code @Throttled}'s, if any. */
+	Instrumented holding() {
+		return this.holding;
 	}
 
 	/** Sets the plan's event, if it has one: the call succeeded. */

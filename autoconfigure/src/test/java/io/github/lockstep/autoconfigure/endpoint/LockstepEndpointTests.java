@@ -16,6 +16,7 @@ import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.BarrierBrokenException;
 import io.github.lockstep.autoconfigure.endpoint.LockstepEndpoint.PrimitiveDescriptor;
 import io.github.lockstep.spring.LockstepRegistry;
+import io.github.lockstep.autoconfigure.ForwardingPrimitives;
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
 import io.github.lockstep.autoconfigure.metrics.LockstepMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +34,10 @@ import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTe
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -334,6 +337,36 @@ class LockstepEndpointTests {
 
 	}
 
+	/** The read tests on a second backend: the endpoint needs nothing of the in-memory classes. */
+	@Nested
+	@TestPropertySource(properties = "lockstep.backend=" + ForwardingPrimitives.BACKEND)
+	class ReadOnlyOnAnotherBackend extends ReadOnlyByDefault {
+
+		@Autowired
+		private LockstepRegistry primitives;
+
+		@Test
+		void everyPrimitiveComesFromTheOtherBackend() {
+			ForwardingPrimitives.assertAllForwarding(this.primitives);
+		}
+
+	}
+
+	/** The write tests on a second backend. */
+	@Nested
+	@TestPropertySource(properties = "lockstep.backend=" + ForwardingPrimitives.BACKEND)
+	class WritesOnAnotherBackend extends WritesWhenUnrestricted {
+
+		@Autowired
+		private LockstepRegistry primitives;
+
+		@Test
+		void everyPrimitiveComesFromTheOtherBackend() {
+			ForwardingPrimitives.assertAllForwarding(this.primitives);
+		}
+
+	}
+
 	@Nested
 	class Conditions {
 
@@ -456,8 +489,10 @@ class LockstepEndpointTests {
 		return counts;
 	}
 
+	/** An Actuator application, with a second backend that {@code lockstep.backend} may choose. */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(ForwardingPrimitives.class)
 	static class EndpointApplication {
 
 	}

@@ -10,6 +10,7 @@ import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.spring.LockstepRegistry;
+import io.github.lockstep.autoconfigure.ForwardingPrimitives;
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -25,7 +26,9 @@ import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTe
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -189,6 +192,21 @@ class LockstepHealthTests {
 
 	}
 
+	/** The health tests on a second backend: the contributor needs nothing of the in-memory classes. */
+	@Nested
+	@TestPropertySource(properties = "lockstep.backend=" + ForwardingPrimitives.BACKEND)
+	class UpOnAnotherBackend extends UpByDefault {
+
+		@Autowired
+		private LockstepRegistry primitives;
+
+		@Test
+		void everyPrimitiveComesFromTheOtherBackend() {
+			ForwardingPrimitives.assertAllForwarding(this.primitives);
+		}
+
+	}
+
 	@Nested
 	class Conditions {
 
@@ -237,8 +255,10 @@ class LockstepHealthTests {
 
 	}
 
+	/** An Actuator application, with a second backend that {@code lockstep.backend} may choose. */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(ForwardingPrimitives.class)
 	static class HealthApplication {
 
 	}

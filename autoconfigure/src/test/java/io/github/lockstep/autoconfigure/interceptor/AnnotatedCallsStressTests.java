@@ -26,10 +26,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the lock, every call ended, every permit back. The seed comes from
  * {@code -Dlockstep.stress.seed=N} and is named in every failure.
  */
-@SpringBootTest(properties = { "lockstep.semaphores.pool.permits=3", "lockstep.semaphores.pool.bounded=true" })
+@SpringBootTest(classes = { CallsApplication.class, AnnotatedCallsStressTests.Service.class },
+		properties = { "lockstep.semaphores.pool.permits=3", "lockstep.semaphores.pool.bounded=true" })
 class AnnotatedCallsStressTests {
 
 	private static final int WORKERS = 4;
@@ -232,17 +230,6 @@ class AnnotatedCallsStressTests {
 			finally {
 				this.ending.unlock();
 			}
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Service service() {
-			return new Service();
 		}
 
 	}

@@ -10,7 +10,6 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.lockstep.autoconfigure.Gates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
@@ -37,25 +37,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * holds more tasks than the primitive allows.
  */
 @SpringBootTest
-class AsyncMethodCallsTests {
-
-	private static final int CALLS = 200;
+class AsyncMethodCallsTests extends GatedCallsTests {
 
 	@Autowired
 	private AsyncService service;
 
 	@Autowired
-	private Gates gates;
-
-	@Autowired
 	private CountingExecutor executor;
 
-	@Autowired
-	private LockstepRegistry registry;
-
 	@BeforeEach
-	void reset() {
-		this.gates.reset();
+	void resetExecutor() {
 		this.executor.reset();
 	}
 
@@ -143,13 +134,9 @@ class AsyncMethodCallsTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
+	@Import({ Gates.class, AsyncService.class })
 	@EnableAsync
 	static class Config {
-
-		@Bean
-		Gates gates() {
-			return new Gates();
-		}
 
 		@Bean
 		ThreadPoolTaskExecutor asyncPool() {
@@ -165,19 +152,12 @@ class AsyncMethodCallsTests {
 			return new CountingExecutor(asyncPool);
 		}
 
-		@Bean
-		AsyncService asyncService(Gates gates) {
-			return new AsyncService(gates);
-		}
-
 	}
 
-	static class AsyncService {
-
-		private final Gates gates;
+	static class AsyncService extends GatedService {
 
 		AsyncService(Gates gates) {
-			this.gates = gates;
+			super(gates);
 		}
 
 		@Async("countingExecutor")

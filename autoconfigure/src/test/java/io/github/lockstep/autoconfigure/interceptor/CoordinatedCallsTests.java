@@ -16,7 +16,6 @@ import io.github.lockstep.annotation.AwaitEvent;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.SetEvent;
 import io.github.lockstep.annotation.Throttled;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.lockstep.autoconfigure.Gates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +26,7 @@ import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static io.github.lockstep.autoconfigure.Gates.DEADLINE;
 import static io.github.lockstep.autoconfigure.Gates.awaitUntil;
@@ -43,20 +39,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * order in which one call passes several annotations: events and barriers first, then the permit,
  * then the lock, so that the lock is held the shortest time.
  */
-@SpringBootTest(properties = "lockstep.events.ready.initially-set=true")
-class CoordinatedCallsTests {
+@SpringBootTest(classes = { CallsApplication.class, CoordinatedCallsTests.CoordinatedService.class },
+		properties = "lockstep.events.ready.initially-set=true")
+class CoordinatedCallsTests extends GatedCallsTests {
 
 	/** Threads for the sync calls that block. */
 	private static ExecutorService callers;
 
 	@Autowired
 	private CoordinatedService service;
-
-	@Autowired
-	private Gates gates;
-
-	@Autowired
-	private LockstepRegistry registry;
 
 	@Autowired
 	@Qualifier("ready")
@@ -74,8 +65,7 @@ class CoordinatedCallsTests {
 	}
 
 	@BeforeEach
-	void reset() {
-		this.gates.reset();
+	void clearEvents() {
 		this.registry.all().stream()
 			.filter(AsyncEvent.class::isInstance)
 			.map(AsyncEvent.class::cast)
@@ -259,28 +249,10 @@ class CoordinatedCallsTests {
 		assertThat(lock.isLocked()).isFalse();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Gates gates() {
-			return new Gates();
-		}
-
-		@Bean
-		CoordinatedService coordinatedService(Gates gates) {
-			return new CoordinatedService(gates);
-		}
-
-	}
-
-	static class CoordinatedService {
-
-		private final Gates gates;
+	static class CoordinatedService extends GatedService {
 
 		CoordinatedService(Gates gates) {
-			this.gates = gates;
+			super(gates);
 		}
 
 		@SetEvent("stage-finished")

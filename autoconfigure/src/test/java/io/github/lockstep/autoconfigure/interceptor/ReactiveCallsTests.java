@@ -10,7 +10,6 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.lockstep.autoconfigure.Gates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,10 +23,7 @@ import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static io.github.lockstep.autoconfigure.Gates.DEADLINE;
 import static io.github.lockstep.autoconfigure.Gates.issueFromOneThread;
@@ -39,19 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * call, its wait holds no thread, and it gives back what it holds exactly once, on completion, on
  * error and on cancel.
  */
-@SpringBootTest(properties = { "lockstep.semaphores.flux-stream.permits=2", "lockstep.semaphores.flux-stream.bounded=true" })
-class ReactiveCallsTests {
-
-	private static final int CALLS = 200;
+@SpringBootTest(classes = { CallsApplication.class, ReactiveCallsTests.ReactiveService.class },
+		properties = { "lockstep.semaphores.flux-stream.permits=2", "lockstep.semaphores.flux-stream.bounded=true" })
+class ReactiveCallsTests extends GatedCallsTests {
 
 	@Autowired
 	private ReactiveService service;
-
-	@Autowired
-	private Gates gates;
-
-	@Autowired
-	private LockstepRegistry registry;
 
 	@Autowired
 	@Qualifier("flux-stream")
@@ -61,8 +50,7 @@ class ReactiveCallsTests {
 	private final List<Throwable> dropped = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
-	void reset() {
-		this.gates.reset();
+	void catchDroppedErrors() {
 		Hooks.onErrorDropped(this.dropped::add);
 	}
 
@@ -261,28 +249,10 @@ class ReactiveCallsTests {
 		assertThat(this.fluxStream.queueLength()).isZero();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Gates gates() {
-			return new Gates();
-		}
-
-		@Bean
-		ReactiveService reactiveService(Gates gates) {
-			return new ReactiveService(gates);
-		}
-
-	}
-
-	static class ReactiveService {
-
-		private final Gates gates;
+	static class ReactiveService extends GatedService {
 
 		ReactiveService(Gates gates) {
-			this.gates = gates;
+			super(gates);
 		}
 
 		@Throttled(permits = 5)

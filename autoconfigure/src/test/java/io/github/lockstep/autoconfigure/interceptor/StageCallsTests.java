@@ -10,16 +10,11 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.lockstep.autoconfigure.Gates;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static io.github.lockstep.autoconfigure.Gates.failureOf;
 import static io.github.lockstep.autoconfigure.Gates.issueFromOneThread;
@@ -30,24 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a future at once, a waiting call holds no thread, and what a call holds is given back when the
  * method's own stage ends, however the call ends.
  */
-@SpringBootTest
-class StageCallsTests {
-
-	private static final int CALLS = 200;
+@SpringBootTest(classes = { CallsApplication.class, StageCallsTests.StageService.class })
+class StageCallsTests extends GatedCallsTests {
 
 	@Autowired
 	private StageService service;
-
-	@Autowired
-	private Gates gates;
-
-	@Autowired
-	private LockstepRegistry registry;
-
-	@BeforeEach
-	void reset() {
-		this.gates.reset();
-	}
 
 	@Test
 	void throttledStageCallsNeverExceedPermitsNorBlockTheCaller() {
@@ -158,28 +140,10 @@ class StageCallsTests {
 		assertThat(semaphore.queueLength()).isZero();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Gates gates() {
-			return new Gates();
-		}
-
-		@Bean
-		StageService stageService(Gates gates) {
-			return new StageService(gates);
-		}
-
-	}
-
-	static class StageService {
-
-		private final Gates gates;
+	static class StageService extends GatedService {
 
 		StageService(Gates gates) {
-			this.gates = gates;
+			super(gates);
 		}
 
 		@Throttled(permits = 5)

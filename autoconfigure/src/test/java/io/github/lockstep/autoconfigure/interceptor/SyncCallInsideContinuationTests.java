@@ -10,10 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refused (it would wait for a hand-off queued behind itself), and leaves nothing queued: before
  * the fix its wait stayed in the queue, and the next release handed the lock to nobody, for good.
  */
-@SpringBootTest(properties = "lockstep.locks.x.timeout=10s")
+@SpringBootTest(classes = { CallsApplication.class, SyncCallInsideContinuationTests.Service.class },
+		properties = "lockstep.locks.x.timeout=10s")
 class SyncCallInsideContinuationTests {
 
 	@Autowired
@@ -52,17 +50,6 @@ class SyncCallInsideContinuationTests {
 		this.x.release();
 		assertThat(this.x.isLocked()).isFalse();
 		assertThat(this.service.guarded()).isEqualTo("ran");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Service service() {
-			return new Service();
-		}
-
 	}
 
 	static class Service {

@@ -16,16 +16,11 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
-import io.github.lockstep.spring.LockstepRegistry;
 import io.github.lockstep.autoconfigure.Gates;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static io.github.lockstep.autoconfigure.Gates.DEADLINE;
 import static io.github.lockstep.autoconfigure.Gates.awaitUntil;
@@ -37,24 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * Annotated methods with a plain return type: the caller's thread waits, and whatever ends the
  * call (a return, a throw, a timeout, an interrupt) gives back what it holds.
  */
-@SpringBootTest
-class SyncCallsTests {
-
-	private static final int CALLS = 200;
+@SpringBootTest(classes = { CallsApplication.class, SyncCallsTests.SyncService.class })
+class SyncCallsTests extends GatedCallsTests {
 
 	@Autowired
 	private SyncService service;
-
-	@Autowired
-	private Gates gates;
-
-	@Autowired
-	private LockstepRegistry registry;
-
-	@BeforeEach
-	void reset() {
-		this.gates.reset();
-	}
 
 	@Test
 	void throttledSyncCallsNeverExceedPermits() {
@@ -164,28 +146,10 @@ class SyncCallsTests {
 		}
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Gates gates() {
-			return new Gates();
-		}
-
-		@Bean
-		SyncService syncService(Gates gates) {
-			return new SyncService(gates);
-		}
-
-	}
-
-	static class SyncService {
-
-		private final Gates gates;
+	static class SyncService extends GatedService {
 
 		SyncService(Gates gates) {
-			this.gates = gates;
+			super(gates);
 		}
 
 		@Throttled(permits = 5)

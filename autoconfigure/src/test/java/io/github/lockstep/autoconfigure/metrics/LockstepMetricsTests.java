@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -45,15 +46,27 @@ class LockstepMetricsTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(5);
 
-	private final ApplicationContextRunner withoutMeterRegistry = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, LockstepAutoConfiguration.class,
-				LockstepMetricsAutoConfiguration.class))
-		.withPropertyValues("lockstep.locks.inventory.timeout=2s", "lockstep.semaphores.payment-api.permits=5",
-				"lockstep.semaphores.payment-api.bounded=true", "lockstep.events.cache-warm.initially-set=false",
-				"lockstep.conditions.account.lock=inventory", "lockstep.conditions.ledger.timeout=5s",
-				"lockstep.barriers.nightly-batch.parties=3");
+	private ApplicationContextRunner withoutMeterRegistry;
 
-	private final ApplicationContextRunner contextRunner = this.withoutMeterRegistry.withBean(SimpleMeterRegistry.class);
+	/** Over a {@code SimpleMeterRegistry}. */
+	ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void createRunners() {
+		this.withoutMeterRegistry = onBackend(new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, LockstepAutoConfiguration.class,
+					LockstepMetricsAutoConfiguration.class))
+			.withPropertyValues("lockstep.locks.inventory.timeout=2s", "lockstep.semaphores.payment-api.permits=5",
+					"lockstep.semaphores.payment-api.bounded=true", "lockstep.events.cache-warm.initially-set=false",
+					"lockstep.conditions.account.lock=inventory", "lockstep.conditions.ledger.timeout=5s",
+					"lockstep.barriers.nightly-batch.parties=3"));
+		this.contextRunner = this.withoutMeterRegistry.withBean(SimpleMeterRegistry.class);
+	}
+
+	/** The backend of the primitives the tests configure: in memory here; a subclass picks another. */
+	ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
+		return runner;
+	}
 
 	@Test
 	void everyKindPublishesItsMetersWithNameAndKindTags() {

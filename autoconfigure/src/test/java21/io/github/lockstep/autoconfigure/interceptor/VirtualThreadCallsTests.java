@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sync path on virtual threads (JDK 21+): 200 virtual threads call annotated methods that
  * block inside, so waiting callers park as virtual threads, and the limits hold.
  */
-@SpringBootTest(properties = { "lockstep.semaphores.pool.permits=5", "lockstep.semaphores.pool.bounded=true",
+@SpringBootTest(classes = { CallsApplication.class, VirtualThreadCallsTests.Service.class },
+		properties = { "lockstep.semaphores.pool.permits=5", "lockstep.semaphores.pool.bounded=true",
 		"lockstep.locks.counter.timeout=10s" })
 class VirtualThreadCallsTests {
 
@@ -84,17 +82,6 @@ class VirtualThreadCallsTests {
 			}
 			return bodies;
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Config {
-
-		@Bean
-		Service service() {
-			return new Service();
-		}
-
 	}
 
 	static class Service {
