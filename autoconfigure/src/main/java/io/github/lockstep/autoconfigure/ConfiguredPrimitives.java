@@ -3,7 +3,6 @@ package io.github.lockstep.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 
 import io.github.lockstep.AsyncEvent;
@@ -23,8 +22,6 @@ final class ConfiguredPrimitives {
 
 	private final Map<String, Duration> timeouts = new HashMap<>();
 
-	private final Map<String, Integer> permits = new HashMap<>();
-
 	private final LockstepRegistry registry;
 
 	ConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry, Backends backends) {
@@ -35,9 +32,8 @@ final class ConfiguredPrimitives {
 		});
 		properties.getSemaphores().forEach((name, semaphore) -> {
 			declare(Kind.SEMAPHORE, name, semaphore);
-			int permits = atLeastOne(Kind.SEMAPHORE, name, "permits", semaphore.getPermits(),
+			int permits = atLeastOne(Kind.SEMAPHORE, name, semaphore.getPermits(),
 					"the number of holders allowed at once");
-			this.permits.put(name, permits);
 			registry.register(factory(backends, Kind.SEMAPHORE, name, semaphore).semaphore(name, permits,
 					semaphore.isBounded()));
 		});
@@ -51,7 +47,7 @@ final class ConfiguredPrimitives {
 		});
 		properties.getBarriers().forEach((name, barrier) -> {
 			declare(Kind.BARRIER, name, barrier);
-			int parties = atLeastOne(Kind.BARRIER, name, "parties", barrier.getParties(),
+			int parties = atLeastOne(Kind.BARRIER, name, barrier.getParties(),
 					"the number of calls that make a round");
 			registry.register(factory(backends, Kind.BARRIER, name, barrier).barrier(name, parties));
 		});
@@ -63,12 +59,6 @@ final class ConfiguredPrimitives {
 					? factory.condition(name, sharedLock(properties, registry, backends, name, condition))
 					: factory.condition(name));
 		});
-	}
-
-	/** The permits of the semaphore configured under this name, if one is. */
-	OptionalInt permits(String name) {
-		Integer configured = this.permits.get(name);
-		return (configured != null) ? OptionalInt.of(configured) : OptionalInt.empty();
 	}
 
 	/** The configured primitive of this name: the factory method of its bean. */
@@ -105,8 +95,8 @@ final class ConfiguredPrimitives {
 		this.timeouts.put(name, timeout);
 	}
 
-	private static int atLeastOne(Kind kind, String name, String setting, Integer value, String meaning) {
-		String key = kind.key(name, setting);
+	private static int atLeastOne(Kind kind, String name, Integer value, String meaning) {
+		String key = kind.key(name, kind.sizeSetting());
 		if (value == null) {
 			throw new LockstepConfigurationException(key + " is not set, and a " + kind.word() + " cannot work without it.",
 					"Set " + key + " to 1 or more: " + meaning + ".");

@@ -30,7 +30,7 @@ class ConfigurationMetadataTests {
 
 	private static final String PROPERTIES = "io.github.lockstep.autoconfigure.LockstepProperties";
 
-	private static final String WEB_PROPERTIES = "io.github.lockstep.autoconfigure.LockstepWebProperties";
+	private static final String WEB_PROPERTIES = "io.github.lockstep.autoconfigure.web.LockstepWebProperties";
 
 	@Test
 	void everyKeyIsListedWithADescription() throws IOException {
