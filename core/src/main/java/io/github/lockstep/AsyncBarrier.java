@@ -72,6 +72,15 @@ public interface AsyncBarrier extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#BARRIER}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.BARRIER;
+	}
+
+	/**
 	 * Arrives at the barrier and waits for the round to fill.
 	 * @return a future that completes with the caller's arrival index once the round trips
 	 */
@@ -97,6 +106,24 @@ public interface AsyncBarrier extends AsyncPrimitive {
 	 * {@link #reset()}.
 	 */
 	void abort();
+
+	/**
+	 * Does what {@link #reset()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the barrier is reset
+	 */
+	default CompletableFuture<Void> resetAsync() {
+		return Immediately.run(this::reset);
+	}
+
+	/**
+	 * Does what {@link #abort()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the barrier is broken
+	 */
+	default CompletableFuture<Void> abortAsync() {
+		return Immediately.run(this::abort);
+	}
 
 	/**
 	 * Returns whether the barrier was aborted and not reset since.

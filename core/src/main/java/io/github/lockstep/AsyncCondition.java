@@ -88,6 +88,15 @@ public interface AsyncCondition extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#CONDITION}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.CONDITION;
+	}
+
+	/**
 	 * Returns the lock this condition releases and re-acquires.
 	 * @return the lock
 	 */
@@ -114,10 +123,28 @@ public interface AsyncCondition extends AsyncPrimitive {
 	boolean tryAcquire();
 
 	/**
+	 * Acquires the underlying lock if it is free and nobody is queued; see
+	 * {@link AsyncLock#tryAcquireAsync()}.
+	 * @return a future that completes with whether the lock is now held
+	 */
+	default CompletableFuture<Boolean> tryAcquireAsync() {
+		return lock().tryAcquireAsync();
+	}
+
+	/**
 	 * Releases the underlying lock.
 	 * @throws IllegalStateException if the lock is not held
 	 */
 	void release();
+
+	/**
+	 * Releases the underlying lock; see {@link AsyncLock#releaseAsync()}.
+	 * @return a future that completes once the lock is released, or fails with
+	 * {@link IllegalStateException} if it was not held
+	 */
+	default CompletableFuture<Void> releaseAsync() {
+		return lock().releaseAsync();
+	}
 
 	/**
 	 * Returns whether the underlying lock is held.
@@ -172,6 +199,37 @@ public interface AsyncCondition extends AsyncPrimitive {
 	 * @throws IllegalStateException if the lock is not held
 	 */
 	void signalAll();
+
+	/**
+	 * Does what {@link #signal()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the waiter is signalled, or fails with the
+	 * {@link IllegalStateException} that {@code signal()} would throw
+	 */
+	default CompletableFuture<Void> signalAsync() {
+		return Immediately.run(this::signal);
+	}
+
+	/**
+	 * Does what {@link #signal(int)} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @param n how many waiters to wake
+	 * @return a future that completes once the waiters are signalled, or fails with the
+	 * {@link IllegalStateException} that {@code signal(n)} would throw
+	 */
+	default CompletableFuture<Void> signalAsync(int n) {
+		return Immediately.run(() -> signal(n));
+	}
+
+	/**
+	 * Does what {@link #signalAll()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the waiters are signalled, or fails with the
+	 * {@link IllegalStateException} that {@code signalAll()} would throw
+	 */
+	default CompletableFuture<Void> signalAllAsync() {
+		return Immediately.run(this::signalAll);
+	}
 
 	/**
 	 * Returns the number of callers waiting for a signal, an estimate while other threads change

@@ -57,6 +57,15 @@ public interface AsyncEvent extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#EVENT}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.EVENT;
+	}
+
+	/**
 	 * Sets the flag and completes every waiter. Does nothing if it is already set.
 	 */
 	void set();
@@ -66,6 +75,24 @@ public interface AsyncEvent extends AsyncPrimitive {
 	 * completed.
 	 */
 	void clear();
+
+	/**
+	 * Does what {@link #set()} does without blocking on a network backend, where it is one round
+	 * trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the event is set
+	 */
+	default CompletableFuture<Void> setAsync() {
+		return Immediately.run(this::set);
+	}
+
+	/**
+	 * Does what {@link #clear()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the event is clear
+	 */
+	default CompletableFuture<Void> clearAsync() {
+		return Immediately.run(this::clear);
+	}
 
 	/**
 	 * Returns whether the flag is set.

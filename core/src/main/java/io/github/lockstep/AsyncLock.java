@@ -83,6 +83,15 @@ public interface AsyncLock extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#LOCK}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.LOCK;
+	}
+
+	/**
 	 * Acquires the lock, waiting without a thread behind any earlier caller.
 	 * @return a future that completes once the lock is held by the caller
 	 */
@@ -97,16 +106,58 @@ public interface AsyncLock extends AsyncPrimitive {
 	CompletableFuture<Void> acquire(Duration timeout);
 
 	/**
+	 * Acquires the lock as {@link #acquire()} does, as a {@link Hold}: with a fencing token, a way
+	 * to ask whether it still holds, and a release that happens once. Cancelling the returned
+	 * future while it waits gives up the place in the queue.
+	 *
+	 * <p>This default suits locks kept in this process (tokens from one counter of the process,
+	 * never lost); a backend that leases its grants overrides it.
+	 * @return a future that completes with the hold once the lock is held by the caller
+	 */
+	default CompletableFuture<Hold> acquireHold() {
+		return LocalHold.acquire(this, acquire(), this::release, this::releaseAsync);
+	}
+
+	/**
+	 * Acquires the lock as a {@link Hold}, giving up after the timeout; see {@link #acquireHold()}.
+	 * @param timeout how long to wait; zero or negative means do not wait
+	 * @return a future that completes with the hold once the lock is held by the caller, or fails with
+	 * {@link AcquireTimeoutException}
+	 */
+	default CompletableFuture<Hold> acquireHold(Duration timeout) {
+		return LocalHold.acquire(this, acquire(timeout), this::release, this::releaseAsync);
+	}
+
+	/**
 	 * Acquires the lock only if it is free and nobody is queued.
 	 * @return whether the lock is now held by the caller
 	 */
 	boolean tryAcquire();
 
 	/**
+	 * Does what {@link #tryAcquire()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes with whether the lock is now held by the caller
+	 */
+	default CompletableFuture<Boolean> tryAcquireAsync() {
+		return Immediately.test(this::tryAcquire);
+	}
+
+	/**
 	 * Releases the lock, handing it to the longest waiting caller if there is one.
 	 * @throws IllegalStateException if the lock is not held ({@code "Lock is not acquired."})
 	 */
 	void release();
+
+	/**
+	 * Does what {@link #release()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the lock is released (handed to the longest waiting caller if there is one), or fails with the {@link IllegalStateException}
+	 * that {@code release()} would throw
+	 */
+	default CompletableFuture<Void> releaseAsync() {
+		return Immediately.run(this::release);
+	}
 
 	/**
 	 * Returns whether the lock is held, including by a waiter it has just been handed to.

@@ -88,6 +88,15 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 	String name();
 
 	/**
+	 * Returns {@link PrimitiveKind#SEMAPHORE}.
+	 * @return the kind
+	 */
+	@Override
+	default PrimitiveKind kind() {
+		return PrimitiveKind.SEMAPHORE;
+	}
+
+	/**
 	 * Acquires a permit, waiting without a thread behind any earlier caller.
 	 * @return a future that completes once a permit is the caller's
 	 */
@@ -102,16 +111,60 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 	CompletableFuture<Void> acquire(Duration timeout);
 
 	/**
+	 * Acquires a permit as {@link #acquire()} does, as a {@link Hold}: with a fencing token, a way
+	 * to ask whether it still holds, and a release that happens once. Cancelling the returned
+	 * future while it waits gives up the place in the queue.
+	 *
+	 * <p>This default suits semaphores kept in this process (tokens from one counter of the process,
+	 * never lost); a backend that leases its grants overrides it.
+	 * @return a future that completes with the hold once a permit is the caller's
+	 */
+	default CompletableFuture<Hold> acquireHold() {
+		return LocalHold.acquire(this, acquire(), this::release, this::releaseAsync);
+	}
+
+	/**
+	 * Acquires a permit as a {@link Hold}, giving up after the timeout; see {@link #acquireHold()}.
+	 * @param timeout how long to wait; zero or negative means do not wait
+	 * @return a future that completes with the hold once a permit is the caller's, or fails with
+	 * {@link AcquireTimeoutException}
+	 */
+	default CompletableFuture<Hold> acquireHold(Duration timeout) {
+		return LocalHold.acquire(this, acquire(timeout), this::release, this::releaseAsync);
+	}
+
+	/**
 	 * Acquires a permit only if one is free and nobody is queued.
 	 * @return whether a permit is now the caller's
 	 */
 	boolean tryAcquire();
 
 	/**
+	 * Does what {@link #tryAcquire()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes with whether a permit is now the caller's
+	 */
+	default CompletableFuture<Boolean> tryAcquireAsync() {
+		return Immediately.test(this::tryAcquire);
+	}
+
+	/**
 	 * Returns a permit, handing it to the longest waiting caller if there is one.
-	 * @throws IllegalStateException if the semaphore is bounded and already has all its permits
+	 * @throws IllegalStateException if the semaphore is bounded and nobody holds a permit: all its
+	 * permits are free, or it was made with none (a bounded semaphore of zero permits refuses every
+	 * release, also while callers are queued)
 	 */
 	void release();
+
+	/**
+	 * Does what {@link #release()} does without blocking on a network backend, where it is one
+	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
+	 * @return a future that completes once the permit is returned (handed to the longest waiting caller if there is one), or fails with the {@link IllegalStateException}
+	 * that {@code release()} would throw
+	 */
+	default CompletableFuture<Void> releaseAsync() {
+		return Immediately.run(this::release);
+	}
 
 	/**
 	 * Returns whether an {@code acquire()} would have to wait: no permit is free, or a caller is

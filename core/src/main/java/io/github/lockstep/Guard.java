@@ -89,10 +89,11 @@ final class Guard {
 	}
 
 	/**
-	 * The caller's future; like a queued wait, it refuses to block inside a continuation that
-	 * Lockstep is running, where the grant it waits for could be queued behind the caller.
+	 * The caller's future (also of {@code acquireHold}); like a queued wait, it refuses to block
+	 * inside a continuation that Lockstep is running, where the grant it waits for could be queued
+	 * behind the caller.
 	 */
-	private static final class Result<T> extends CompletableFuture<T> {
+	static final class Result<T> extends CompletableFuture<T> {
 
 		@Override
 		public <U> CompletableFuture<U> newIncompleteFuture() {
@@ -119,7 +120,7 @@ final class Guard {
 
 		private void refuseInsideContinuation() {
 			if (!isDone() && Trampoline.isRunning()) {
-				throw new IllegalStateException("withLock/withPermit: blocking wait inside a continuation that"
+				throw new IllegalStateException("withLock/withPermit/acquireHold: blocking wait inside a continuation that"
 						+ " Lockstep is running would wait for a hand-off queued behind itself; compose the"
 						+ " future instead (thenCompose)");
 			}

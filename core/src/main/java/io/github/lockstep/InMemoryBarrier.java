@@ -52,8 +52,8 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner, Instrumented 
 	}
 
 	@Override
-	public String kind() {
-		return "Barrier";
+	public PrimitiveKind kind() {
+		return PrimitiveKind.BARRIER;
 	}
 
 	@Override
@@ -92,7 +92,7 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner, Instrumented 
 				waiter = null;
 			}
 			else if (nanos <= 0) {
-				return Waiter.refused(this.probe, new AcquireTimeoutException(kind(), this.name, timeout));
+				return Waiter.refused(this.probe, new AcquireTimeoutException(kind().displayName(), this.name, timeout));
 			}
 			else {
 				waiter = new Waiter<>(this);
@@ -180,6 +180,17 @@ final class InMemoryBarrier implements AsyncBarrier, Waiter.Owner, Instrumented 
 		this.lock.lock();
 		try {
 			return this.arrived.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public PrimitiveState state() {
+		this.lock.lock();
+		try {
+			return PrimitiveState.barrier(this.name, this.parties, this.broken, this.arrived.size());
 		}
 		finally {
 			this.lock.unlock();

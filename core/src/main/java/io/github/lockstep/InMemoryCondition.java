@@ -49,8 +49,8 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 	}
 
 	@Override
-	public String kind() {
-		return "Condition";
+	public PrimitiveKind kind() {
+		return PrimitiveKind.CONDITION;
 	}
 
 	@Override
@@ -218,6 +218,12 @@ final class InMemoryCondition implements AsyncCondition, Waiter.Owner, Instrumen
 		finally {
 			this.guard.unlock();
 		}
+	}
+
+	/** Two reads, the lock's and the queue's: they may be of two moments. */
+	@Override
+	public PrimitiveState state() {
+		return PrimitiveState.condition(this.name, isLocked(), queueLength());
 	}
 
 	@Override

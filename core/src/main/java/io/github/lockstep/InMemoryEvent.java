@@ -30,8 +30,8 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 	}
 
 	@Override
-	public String kind() {
-		return "Event";
+	public PrimitiveKind kind() {
+		return PrimitiveKind.EVENT;
 	}
 
 	@Override
@@ -95,7 +95,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 			return Settled.ACQUIRED;
 		}
 		if (nanos <= 0) {
-			return Waiter.refused(this.probe, new AcquireTimeoutException(kind(), this.name, timeout));
+			return Waiter.refused(this.probe, new AcquireTimeoutException(kind().displayName(), this.name, timeout));
 		}
 		Waiter<Void> waiter = new Waiter<>(this);
 		CompletableFuture<Void> result = enqueue(waiter);
@@ -136,6 +136,18 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 		this.lock.lock();
 		try {
 			return this.queue.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** {@code set()} changes the flag and the queue holding the lock; {@code clear()} only the flag. */
+	@Override
+	public PrimitiveState state() {
+		this.lock.lock();
+		try {
+			return PrimitiveState.event(this.name, this.set, this.queue.size());
 		}
 		finally {
 			this.lock.unlock();

@@ -9,7 +9,7 @@ final class InMemoryLock implements AsyncLock, Instrumented {
 	private final PermitSync sync;
 
 	InMemoryLock(String name) {
-		this.sync = new PermitSync("Lock", name, 1, 1, "Lock is not acquired.", true);
+		this.sync = new PermitSync(PrimitiveKind.LOCK, name, 1, 1, "Lock is not acquired.", true);
 	}
 
 	@Override
@@ -55,6 +55,11 @@ final class InMemoryLock implements AsyncLock, Instrumented {
 	@Override
 	public int queueLength() {
 		return this.sync.queueLength();
+	}
+
+	@Override
+	public PrimitiveState state() {
+		return this.sync.lockState();
 	}
 
 	@Override

@@ -12,14 +12,17 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 
 	private final boolean bounded;
 
+	private final int permits;
+
 	InMemorySemaphore(String name, int permits, boolean bounded) {
 		if (permits < 0) {
 			throw new IllegalArgumentException(
 					"Semaphore '" + name + "': initial value must be >= 0, but was " + permits);
 		}
-		this.sync = new PermitSync("Semaphore", name, permits, bounded ? permits : Integer.MAX_VALUE,
+		this.sync = new PermitSync(PrimitiveKind.SEMAPHORE, name, permits, bounded ? permits : Integer.MAX_VALUE,
 				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false);
 		this.bounded = bounded;
+		this.permits = permits;
 	}
 
 	@Override
@@ -75,6 +78,11 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 	@Override
 	public int queueLength() {
 		return this.sync.queueLength();
+	}
+
+	@Override
+	public PrimitiveState state() {
+		return this.sync.semaphoreState(this.permits, this.bounded);
 	}
 
 	/**

@@ -41,7 +41,7 @@ final class PermitSync implements Waiter.Owner {
 		}
 	}
 
-	private final String kind;
+	private final PrimitiveKind kind;
 
 	private final String name;
 
@@ -64,7 +64,7 @@ final class PermitSync implements Waiter.Owner {
 	@SuppressWarnings("unused") // accessed through STATE
 	private volatile int state;
 
-	PermitSync(String kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds) {
+	PermitSync(PrimitiveKind kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds) {
 		this.kind = kind;
 		this.timesHolds = timesHolds;
 		this.name = name;
@@ -74,7 +74,7 @@ final class PermitSync implements Waiter.Owner {
 	}
 
 	@Override
-	public String kind() {
+	public PrimitiveKind kind() {
 		return this.kind;
 	}
 
@@ -125,7 +125,7 @@ final class PermitSync implements Waiter.Owner {
 			return Settled.ACQUIRED;
 		}
 		if (nanos <= 0) {
-			return Waiter.refused(this.probe, new AcquireTimeoutException(this.kind, this.name, timeout));
+			return Waiter.refused(this.probe, new AcquireTimeoutException(this.kind.displayName(), this.name, timeout));
 		}
 		Waiter<Void> waiter = new Waiter<>(this);
 		CompletableFuture<Void> result = enqueue(waiter);
@@ -184,10 +184,13 @@ final class PermitSync implements Waiter.Owner {
 	private Waiter<?> returnPermit() {
 		for (;;) {
 			int s = this.state;
+			// A release is legal only while someone holds a permit: bound - free holders. With
+			// waiters queued nothing is free, so every one of the bound's permits is held, unless
+			// the bound is zero (asyncio's BoundedSemaphore(0) refuses every release).
+			if (s >= this.bound || (s < 0 && this.bound == 0)) {
+				throw new IllegalStateException(this.kind.displayName() + " '" + this.name + "': " + this.overReleaseMessage);
+			}
 			if (s >= 0) {
-				if (s >= this.bound) {
-					throw new IllegalStateException(this.kind + " '" + this.name + "': " + this.overReleaseMessage);
-				}
 				if (STATE.compareAndSet(this, s, s + 1)) {
 					return null;
 				}
@@ -236,6 +239,18 @@ final class PermitSync implements Waiter.Owner {
 		}
 	}
 
+	/** A lock's state, from one read of {@code state}. */
+	PrimitiveState lockState() {
+		int s = this.state;
+		return PrimitiveState.lock(this.name, s <= 0, Math.max(-s, 0));
+	}
+
+	/** A semaphore's state, from one read of {@code state}. */
+	PrimitiveState semaphoreState(int permits, boolean bounded) {
+		int s = this.state;
+		return PrimitiveState.semaphore(this.name, permits, bounded, Math.max(s, 0), Math.max(-s, 0));
+	}
+
 	/** Free permits; zero while anyone waits. */
 	int availablePermits() {
 		return Math.max(this.state, 0);
@@ -254,9 +269,9 @@ final class PermitSync implements Waiter.Owner {
 	@Override
 	public String toString() {
 		int s = this.state;
-		String value = (s > 0 && !"Lock".equals(this.kind)) ? ", value:" + s : "";
+		String value = (s > 0 && this.kind != PrimitiveKind.LOCK) ? ", value:" + s : "";
 		String waiters = (s < 0) ? ", waiters:" + (-s) : "";
-		return this.kind + " '" + this.name + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
+		return this.kind.displayName() + " '" + this.name + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
 	}
 
 }

@@ -43,8 +43,8 @@ class Waiter<T> extends CompletableFuture<T> {
 		 */
 		boolean withdraw(Waiter<?> waiter);
 
-		/** Returns the kind of primitive, for messages: {@code "Lock"}, {@code "Semaphore"}, …. */
-		String kind();
+		/** Returns the kind of primitive; its display name starts the messages. */
+		PrimitiveKind kind();
 
 		String name();
 
@@ -180,7 +180,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	/** Called on the timeout thread when the time is up. */
 	void expire(Duration timeout) {
 		if (this.owner.withdraw(this)) {
-			fail(new AcquireTimeoutException(this.owner.kind(), this.owner.name(), timeout));
+			fail(new AcquireTimeoutException(this.owner.kind().displayName(), this.owner.name(), timeout));
 		}
 	}
 
@@ -216,7 +216,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	 */
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
-		return end(new WaitCancelledException(this.owner.kind(), this.owner.name()));
+		return end(new WaitCancelledException(this.owner.kind().displayName(), this.owner.name()));
 	}
 
 	/**
@@ -226,7 +226,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	@Override
 	public boolean completeExceptionally(Throwable ex) {
 		if (ex instanceof TimeoutException) {
-			AcquireTimeoutException timeout = new AcquireTimeoutException(this.owner.kind(), this.owner.name(), null);
+			AcquireTimeoutException timeout = new AcquireTimeoutException(this.owner.kind().displayName(), this.owner.name(), null);
 			timeout.initCause(ex);
 			ex = timeout;
 		}
@@ -254,7 +254,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	}
 
 	private UnsupportedOperationException refusedCompletion() {
-		return new UnsupportedOperationException(this.owner.kind() + " '" + this.owner.name()
+		return new UnsupportedOperationException(this.owner.kind().displayName() + " '" + this.owner.name()
 				+ "': a wait is completed by the primitive; use cancel() to give it up");
 	}
 
@@ -294,7 +294,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	public T get() throws InterruptedException, ExecutionException {
 		if (!isDone() && awaitInterruptibly()) {
 			Thread.interrupted();
-			throw new InterruptedException(this.owner.kind() + " '" + this.owner.name() + "': wait interrupted");
+			throw new InterruptedException(this.owner.kind().displayName() + " '" + this.owner.name() + "': wait interrupted");
 		}
 		return super.get();
 	}
@@ -363,7 +363,7 @@ class Waiter<T> extends CompletableFuture<T> {
 
 	private void refuseInsideContinuation() {
 		if (Trampoline.isRunning()) {
-			throw new IllegalStateException(this.owner.kind() + " '" + this.owner.name()
+			throw new IllegalStateException(this.owner.kind().displayName() + " '" + this.owner.name()
 					+ "': blocking wait inside a continuation that Lockstep is running would wait for a"
 					+ " hand-off queued behind itself; compose the future instead (thenCompose, withLock,"
 					+ " withPermit)");

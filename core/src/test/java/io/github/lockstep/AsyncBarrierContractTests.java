@@ -124,4 +124,29 @@ abstract class AsyncBarrierContractTests {
 		assertThat(seen).containsExactly(0, 1);
 	}
 
+	@Test
+	void stateShowsThePartiesTheWaitersAndWhetherBroken() {
+		AsyncBarrier barrier = createBarrier("batch", 3);
+		assertThat(barrier.kind()).isEqualTo(PrimitiveKind.BARRIER);
+		assertThat(barrier.state()).isEqualTo(PrimitiveState.barrier("batch", 3, false, 0));
+		CompletableFuture<Integer> waiting = barrier.await();
+		assertThat(barrier.state()).isEqualTo(PrimitiveState.barrier("batch", 3, false, 1));
+		assertThat(barrier.state().parties()).hasValue(3);
+		assertThat(barrier.state().locked()).isEmpty();
+		barrier.abort();
+		assertThat(waiting).failsWithin(Duration.ofSeconds(5));
+		assertThat(barrier.state()).isEqualTo(PrimitiveState.barrier("batch", 3, true, 0));
+		assertThat(barrier.state().broken()).contains(true);
+	}
+
+	@Test
+	void asynchronousFormsAbortAndReset() {
+		AsyncBarrier barrier = createBarrier("batch", 2);
+		CompletableFuture<Integer> waiting = barrier.await();
+		assertThat(barrier.abortAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiting).failsWithin(Duration.ofSeconds(5));
+		assertThat(barrier.isBroken()).isTrue();
+		assertThat(barrier.resetAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(barrier.isBroken()).isFalse();
+	}
 }

@@ -1,5 +1,6 @@
 package io.github.lockstep;
 
+import java.util.concurrent.ExecutionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,4 +293,47 @@ abstract class AsyncConditionContractTests {
 		assertThat(first.isLocked()).isFalse();
 	}
 
+	@Test
+	void stateShowsTheLockAndTheWaitersForASignal() {
+		AsyncCondition condition = createCondition("account");
+		assertThat(condition.kind()).isEqualTo(PrimitiveKind.CONDITION);
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", false, 0));
+		assertThat(condition.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", true, 0));
+		condition.await();
+		assertThat(condition.state()).isEqualTo(PrimitiveState.condition("account", false, 1));
+		assertThat(condition.state().locked()).contains(false);
+		assertThat(condition.state().parties()).isEmpty();
+	}
+
+	@Test
+	void asynchronousFormsDoWhatTheSynchronousOnesDoAndFailInsteadOfThrowing() {
+		AsyncCondition condition = createCondition("account");
+		assertThat(condition.signalAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Condition 'account': cannot notify on un-acquired lock");
+		assertThat(condition.signalAllAsync()).failsWithin(Duration.ofSeconds(5));
+		assertThat(condition.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+		List<CompletableFuture<Void>> waiters = new ArrayList<>();
+		waiters.add(condition.await());
+		for (int i = 0; i < 3; i++) {
+			assertThat(condition.acquire()).succeedsWithin(Duration.ofSeconds(5));
+			waiters.add(condition.await());
+		}
+		assertThat(condition.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.signalAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.signalAsync(2)).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.queueLength()).isEqualTo(1);
+		assertThat(condition.signalAllAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.queueLength()).isZero();
+		for (CompletableFuture<Void> waiter : waiters) {
+			assertThat(condition.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		}
+		assertThat(condition.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(condition.isLocked()).isFalse();
+		assertThat(condition.releaseAsync()).failsWithin(Duration.ofSeconds(5));
+	}
 }

@@ -91,4 +91,28 @@ abstract class AsyncEventContractTests {
 		assertThat(order).containsExactly("first-continuation-returns", "second");
 	}
 
+	@Test
+	void stateShowsTheFlagAndTheWaiters() {
+		AsyncEvent event = createEvent("cache-warm");
+		assertThat(event.kind()).isEqualTo(PrimitiveKind.EVENT);
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", false, 0));
+		CompletableFuture<Void> waiter = event.await();
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", false, 1));
+		assertThat(event.state().locked()).isEmpty();
+		event.set();
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.state()).isEqualTo(PrimitiveState.event("cache-warm", true, 0));
+		assertThat(event.state().set()).contains(true);
+	}
+
+	@Test
+	void asynchronousFormsSetAndClear() {
+		AsyncEvent event = createEvent("cache-warm");
+		CompletableFuture<Void> waiter = event.await();
+		assertThat(event.setAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.isSet()).isTrue();
+		assertThat(event.clearAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(event.isSet()).isFalse();
+	}
 }

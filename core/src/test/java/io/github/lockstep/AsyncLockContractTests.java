@@ -309,4 +309,93 @@ abstract class AsyncLockContractTests {
 		assertThat(AsyncLock.create().name()).startsWith("anonymous-lock-").isNotEqualTo(AsyncLock.create().name());
 	}
 
+	@Test
+	void stateShowsWhetherLockedAndTheWaiters() {
+		AsyncLock lock = createLock("inventory");
+		assertThat(lock.kind()).isEqualTo(PrimitiveKind.LOCK);
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", false, 0));
+		assertThat(lock.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		CompletableFuture<Void> waiter = lock.acquire();
+		PrimitiveState state = lock.state();
+		assertThat(state).isEqualTo(PrimitiveState.lock("inventory", true, 1));
+		assertThat(state.kind()).isEqualTo(PrimitiveKind.LOCK);
+		assertThat(state.locked()).contains(true);
+		assertThat(state.availablePermits()).isEmpty();
+		assertThat(state.set()).isEmpty();
+		lock.release();
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", true, 0));
+		lock.release();
+		assertThat(lock.state()).isEqualTo(PrimitiveState.lock("inventory", false, 0));
+	}
+
+	@Test
+	void asynchronousFormsDoWhatTheSynchronousOnesDoAndFailInsteadOfThrowing() {
+		AsyncLock lock = createLock("inventory");
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+		assertThat(lock.isLocked()).isTrue();
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+		assertThat(lock.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(lock.isLocked()).isFalse();
+		assertThat(lock.releaseAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Lock 'inventory': Lock is not acquired.");
+	}
+
+	@Test
+	void holdsCarryIncreasingFencingTokensAndReleaseTheLockOnce() {
+		AsyncLock lock = createLock("inventory");
+		Hold first = lock.acquireHold().join();
+		assertThat(first.primitive()).isSameAs(lock);
+		assertThat(first.isValid()).isTrue();
+		assertThat(first.fencingToken()).isPositive();
+		assertThat(first.lost().toCompletableFuture()).isNotDone();
+		assertThat(lock.isLocked()).isTrue();
+		CompletableFuture<Hold> next = lock.acquireHold();
+		assertThat(next).isNotDone();
+		first.release();
+		assertThat(first.isValid()).isFalse();
+		Hold second = next.join();
+		assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+		assertThatIllegalStateException().isThrownBy(first::release)
+			.withMessage("Lock 'inventory': the hold with fencing token " + first.fencingToken()
+					+ " was already released");
+		assertThat(lock.isLocked()).as("a second release of a hold releases nothing").isTrue();
+		assertThat(first.releaseAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class);
+		assertThat(second.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(second.isValid()).isFalse();
+		assertThat(lock.isLocked()).isFalse();
+		assertThat(lock.acquireHold().join().fencingToken()).isGreaterThan(second.fencingToken());
+	}
+
+	@Test
+	void holdAcquisitionCancelledWhileQueuedGivesUpItsPlace() {
+		AsyncLock lock = createLock("inventory");
+		Hold holder = lock.acquireHold().join();
+		CompletableFuture<Hold> cancelled = lock.acquireHold();
+		assertThat(lock.queueLength()).isEqualTo(1);
+		assertThat(cancelled.cancel(false)).isTrue();
+		assertThat(lock.queueLength()).isZero();
+		holder.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	@Test
+	void timedHoldAcquisitionFailsWithAcquireTimeoutException() {
+		AsyncLock lock = createLock("inventory");
+		Hold holder = lock.acquireHold(Duration.ZERO).join();
+		assertThat(lock.acquireHold(Duration.ofMillis(10))).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(AcquireTimeoutException.class)
+			.withMessage("Lock 'inventory': wait timed out after 10ms");
+		assertThat(lock.queueLength()).isZero();
+		holder.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
 }

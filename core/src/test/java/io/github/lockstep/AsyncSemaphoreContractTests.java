@@ -90,6 +90,46 @@ abstract class AsyncSemaphoreContractTests {
 	}
 
 	@Test
+	void boundedSemaphoreOfZeroRefusesAReleaseEvenWithWaitersQueued() {
+		// asyncio's BoundedSemaphore(0): nobody can hold a permit, so no release is legal; a
+		// hand-off would make one holder where the bound allows none
+		AsyncSemaphore semaphore = createBounded("none", 0);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThatIllegalStateException().isThrownBy(semaphore::release)
+			.withMessage("Semaphore 'none': BoundedSemaphore released too many times");
+		assertThat(waiter).isNotDone();
+		assertThat(semaphore.queueLength()).isEqualTo(1);
+		assertThat(semaphore.availablePermits()).isZero();
+		assertThat(waiter.cancel(false)).isTrue();
+		assertThat(semaphore.queueLength()).isZero();
+	}
+
+	@Test
+	void boundedSemaphoreWithWaitersQueuedHandsOffUpToTheBound() {
+		// a bounded release is legal only while a holder exists: with waiters queued every permit
+		// is held, so each of the bound's holders may release once, and the hand-offs keep the
+		// number of holders at the bound
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		semaphore.acquire();
+		semaphore.acquire();
+		List<CompletableFuture<Void>> waiters = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			waiters.add(semaphore.acquire());
+		}
+		semaphore.release();
+		semaphore.release();
+		assertThat(waiters.get(0)).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiters.get(1)).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiters.get(2)).isNotDone();
+		semaphore.release();
+		assertThat(waiters.get(2)).succeedsWithin(Duration.ofSeconds(5));
+		semaphore.release();
+		semaphore.release();
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+		assertThatIllegalStateException().isThrownBy(semaphore::release);
+	}
+
+	@Test
 	void boundedSemaphoreHandsOffWithoutCountingTheGrantAsFree() {
 		AsyncSemaphore semaphore = createBounded("payment-api", 1);
 		semaphore.acquire();
@@ -164,4 +204,68 @@ abstract class AsyncSemaphoreContractTests {
 		assertThat(semaphore.availablePermits()).isEqualTo(2);
 	}
 
+	@Test
+	void stateShowsThePermitsAndTheWaiters() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		assertThat(semaphore.kind()).isEqualTo(PrimitiveKind.SEMAPHORE);
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 2, 0));
+		assertThat(semaphore.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		PrimitiveState oneTaken = semaphore.state();
+		assertThat(oneTaken.availablePermits()).hasValue(1);
+		assertThat(oneTaken.permits()).hasValue(2);
+		assertThat(oneTaken.bounded()).contains(true);
+		assertThat(oneTaken.locked()).contains(false);
+		assertThat(semaphore.acquire()).succeedsWithin(Duration.ofSeconds(5));
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 0, 1));
+		assertThat(semaphore.state().locked()).contains(true);
+		waiter.cancel(false);
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 0, 0));
+		semaphore.release();
+		semaphore.release();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("payment-api", 2, true, 2, 0));
+	}
+
+	@Test
+	void stateOfAPlainSemaphoreKeepsItsInitialPermitsWhenReleasedAbove() {
+		AsyncSemaphore semaphore = createSemaphore("pool", 1);
+		semaphore.release();
+		assertThat(semaphore.state()).isEqualTo(PrimitiveState.semaphore("pool", 1, false, 2, 0));
+	}
+
+	@Test
+	void asynchronousFormsDoWhatTheSynchronousOnesDoAndFailInsteadOfThrowing() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 1);
+		assertThat(semaphore.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+		assertThat(semaphore.tryAcquireAsync()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+		CompletableFuture<Void> waiter = semaphore.acquire();
+		assertThat(semaphore.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(semaphore.releaseAsync()).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(semaphore.availablePermits()).isEqualTo(1);
+		assertThat(semaphore.releaseAsync()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Semaphore 'payment-api': BoundedSemaphore released too many times");
+	}
+
+	@Test
+	void holdsArePermitsWithDistinctIncreasingFencingTokens() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 2);
+		Hold first = semaphore.acquireHold().join();
+		Hold second = semaphore.acquireHold(Duration.ofSeconds(5)).join();
+		assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+		assertThat(semaphore.availablePermits()).isZero();
+		CompletableFuture<Hold> third = semaphore.acquireHold();
+		assertThat(third).isNotDone();
+		first.release();
+		assertThat(third).succeedsWithin(Duration.ofSeconds(5))
+			.matches((hold) -> hold.fencingToken() > second.fencingToken(), "has a token above the earlier ones");
+		assertThatIllegalStateException().isThrownBy(first::release);
+		second.release();
+		third.join().release();
+		assertThat(semaphore.availablePermits()).isEqualTo(2);
+		assertThatIllegalStateException().as("all permits are back").isThrownBy(semaphore::release);
+	}
 }

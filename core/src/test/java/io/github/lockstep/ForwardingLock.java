@@ -50,4 +50,9 @@ class ForwardingLock implements AsyncLock {
 		return this.delegate.queueLength();
 	}
 
+	@Override
+	public PrimitiveState state() {
+		return this.delegate.state();
+	}
+
 }

@@ -1,6 +1,13 @@
 package io.github.lockstep;
 
-/** Runs the {@link AsyncSemaphore} contract against the in-memory factories. */
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the {@link AsyncSemaphore} contract against the in-memory factories, plus what the
+ * in-memory semaphore promises beyond it: a synchronous hand-off.
+ */
 class InMemorySemaphoreTests extends AsyncSemaphoreContractTests {
 
 	@Override
@@ -11,6 +18,15 @@ class InMemorySemaphoreTests extends AsyncSemaphoreContractTests {
 	@Override
 	protected AsyncSemaphore createBounded(String name, int permits) {
 		return AsyncSemaphore.bounded(name, permits);
+	}
+
+	@Test
+	void asynchronousFormsAreCompleteOnReturn() {
+		AsyncSemaphore semaphore = createBounded("payment-api", 1);
+		assertThat(semaphore.tryAcquireAsync()).isCompletedWithValue(true);
+		assertThat(semaphore.tryAcquireAsync()).isCompletedWithValue(false);
+		assertThat(semaphore.releaseAsync()).isCompleted();
+		assertThat(semaphore.releaseAsync()).isCompletedExceptionally();
 	}
 
 }

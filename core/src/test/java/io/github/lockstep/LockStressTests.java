@@ -1,7 +1,12 @@
 package io.github.lockstep;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +45,40 @@ class LockStressTests {
 			assertThat(lock.queueLength()).isZero();
 		}
 		lock.release();
+		assertThat(lock.isLocked()).isFalse();
+	}
+
+	/**
+	 * Holders record their fencing tokens while they hold the lock, so the list is in grant
+	 * order: the tokens must increase along it, whichever thread asked first.
+	 */
+	@Test
+	void fencingTokensIncreaseInGrantOrder() throws Exception {
+		AsyncLock lock = AsyncLock.create("stress-fencing");
+		List<Long> tokens = new ArrayList<>();
+		ExecutorService threads = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> workers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				workers.add(threads.submit(() -> {
+					List<CompletableFuture<Void>> released = new ArrayList<>();
+					for (int i = 0; i < 5_000; i++) {
+						released.add(lock.acquireHold().thenCompose((hold) -> {
+							tokens.add(hold.fencingToken());
+							return hold.releaseAsync();
+						}));
+					}
+					CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).join();
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get(StressSupport.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(tokens).hasSize(20_000).isSorted().doesNotHaveDuplicates();
 		assertThat(lock.isLocked()).isFalse();
 	}
 

@@ -77,6 +77,14 @@ final class AnnotatedPrimitives {
 		}
 	}
 
+	/**
+	 * The primitive of an annotation-only name, for its bean: the factory method of the
+	 * definitions that {@link AnnotatedPrimitiveBeans} adds.
+	 */
+	AsyncPrimitive primitive(Kind kind, String name, boolean named, int size, Class<?> owner, String where) {
+		return resolve(new Use(kind, name, named, size, owner, where));
+	}
+
 	AsyncPrimitive resolve(Use use) {
 		if (use.size() < 0) {
 			throw new LockstepConfigurationException(use.where() + " has " + sizeWord(use.kind()) + " = " + use.size()
@@ -102,7 +110,8 @@ final class AnnotatedPrimitives {
 			if (this.strict && use.named()) {
 				throw new LockstepConfigurationException("lockstep.strict is true, but " + use.where() + " names "
 						+ use.kind().word() + " '" + use.name() + "', which is not configured.",
-						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false.");
+						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false. "
+								+ use.kind().noSettingsHint(use.name()));
 			}
 			if (first == null) {
 				AsyncPrimitive created = this.registry.register(create(use));

@@ -4,30 +4,24 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.beans.BeansException;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
@@ -61,6 +55,12 @@ public final class LockstepAutoConfiguration {
 	@ConditionalOnMissingBean
 	LockstepRegistry lockstepRegistry() {
 		return new LockstepRegistry();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static EmptyEntries lockstepEmptyEntries() {
+		return new EmptyEntries();
 	}
 
 	@Bean
@@ -117,6 +117,12 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static AnnotatedPrimitiveBeans lockstepAnnotatedPrimitiveBeans(Environment environment) {
+		return new AnnotatedPrimitiveBeans(environment);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static LockstepBeanPostProcessor lockstepBeanPostProcessor(ObjectProvider<MethodPlans> plans) {
 		return new LockstepBeanPostProcessor(SingletonSupplier.of(plans::getObject));
 	}
@@ -153,27 +159,17 @@ public final class LockstepAutoConfiguration {
 		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
 			LockstepProperties properties = Binder.get(this.environment)
-				.bind("lockstep", LockstepProperties.class)
+				.bind("lockstep", Bindable.of(LockstepProperties.class), new EmptyEntries.Defaults(BindHandler.DEFAULT))
 				.orElseGet(LockstepProperties::new);
-			properties.getLocks().keySet().forEach((name) -> register(registry, Kind.LOCK, name, AsyncLock.class));
-			properties.getSemaphores().keySet().forEach((name) -> register(registry, Kind.SEMAPHORE, name, AsyncSemaphore.class));
-			properties.getEvents().keySet().forEach((name) -> register(registry, Kind.EVENT, name, AsyncEvent.class));
-			properties.getConditions().keySet().forEach((name) -> register(registry, Kind.CONDITION, name, AsyncCondition.class));
-			properties.getBarriers().keySet().forEach((name) -> register(registry, Kind.BARRIER, name, AsyncBarrier.class));
+			properties.getLocks().keySet().forEach((name) -> register(registry, Kind.LOCK, name));
+			properties.getSemaphores().keySet().forEach((name) -> register(registry, Kind.SEMAPHORE, name));
+			properties.getEvents().keySet().forEach((name) -> register(registry, Kind.EVENT, name));
+			properties.getConditions().keySet().forEach((name) -> register(registry, Kind.CONDITION, name));
+			properties.getBarriers().keySet().forEach((name) -> register(registry, Kind.BARRIER, name));
 		}
 
-		private static void register(BeanDefinitionRegistry registry, Kind kind, String name, Class<?> type) {
-			RootBeanDefinition definition = new RootBeanDefinition();
-			definition.setFactoryBeanName("lockstepConfiguredPrimitives");
-			definition.setFactoryMethodName("primitive");
-			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
-			definition.setTargetType(type);
-			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-			definition.setDefaultCandidate(false);
-			String beanName = "lockstep." + kind.word() + "." + name;
-			if (!registry.containsBeanDefinition(beanName)) {
-				registry.registerBeanDefinition(beanName, definition);
-			}
+		private static void register(BeanDefinitionRegistry registry, Kind kind, String name) {
+			PrimitiveBeanDefinitions.register(registry, kind, name, "lockstepConfiguredPrimitives", "primitive", name);
 		}
 
 	}

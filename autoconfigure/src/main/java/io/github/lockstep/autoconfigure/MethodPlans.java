@@ -172,7 +172,33 @@ final class MethodPlans {
 	}
 
 	private AnnotatedPrimitives.Use use(MergedAnnotation<?> annotation, Kind kind, int size, Method method) {
-		String name = this.placeholders.resolveStringValue(annotation.getString("value"));
+		return use(annotation, kind, size, method, this.placeholders);
+	}
+
+	/**
+	 * The primitives that the annotations of a class's methods use, read without creating any:
+	 * what the primitive beans are defined from before the application's beans exist.
+	 */
+	static List<AnnotatedPrimitives.Use> uses(Class<?> targetClass, StringValueResolver placeholders) {
+		List<AnnotatedPrimitives.Use> uses = new ArrayList<>();
+		for (Method method : annotatedMethods(targetClass)) {
+			for (Class<? extends Annotation> type : ALL) {
+				MergedAnnotation<? extends Annotation> annotation = find(method, targetClass, type);
+				if (annotation.isPresent()) {
+					Kind kind = (type == Guarded.class) ? Kind.LOCK : (type == Throttled.class) ? Kind.SEMAPHORE
+							: (type == AwaitBarrier.class) ? Kind.BARRIER : Kind.EVENT;
+					int size = (type == Throttled.class) ? annotation.getInt("permits")
+							: (type == AwaitBarrier.class) ? annotation.getInt("parties") : 0;
+					uses.add(use(annotation, kind, size, method, placeholders));
+				}
+			}
+		}
+		return uses;
+	}
+
+	private static AnnotatedPrimitives.Use use(MergedAnnotation<?> annotation, Kind kind, int size, Method method,
+			StringValueResolver placeholders) {
+		String name = placeholders.resolveStringValue(annotation.getString("value"));
 		boolean named = name != null && !name.isEmpty();
 		Object source = annotation.getSource();
 		Class<?> owner = (source instanceof Class<?> type) ? type

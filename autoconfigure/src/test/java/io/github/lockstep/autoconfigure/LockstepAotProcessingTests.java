@@ -3,7 +3,9 @@ package io.github.lockstep.autoconfigure;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
+import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.spring.LockstepRegistry;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Ahead-of-time processing of a context with the auto-configuration, a configured semaphore and an
  * annotated bean: the generated code compiles, and the context it starts has the same beans, the
- * primitive beans (made by a factory method of {@code lockstepConfiguredPrimitives}) among them.
+ * primitive beans (made by a factory method of {@code lockstepConfiguredPrimitives}, or of
+ * {@code lockstepAnnotatedPrimitives} for a name only an annotation gives) among them.
  */
 @CompileWithForkedClassLoader
 class LockstepAotProcessingTests {
@@ -64,6 +67,12 @@ class LockstepAotProcessingTests {
 				assertThat(AopUtils.isAopProxy(client)).isTrue();
 				assertThat(client.charge(semaphore::availablePermits)).isOne();
 				assertThat(semaphore.availablePermits()).isEqualTo(2);
+				// a lock only an annotation names is a bean too, defined at build time
+				AsyncLock ledger = aotContext.getBean(LockstepRegistry.class).lock("ledger").orElseThrow();
+				assertThat(aotContext.getBean("lockstep.lock.ledger")).isSameAs(ledger);
+				assertThat(client.ledger()).isSameAs(ledger);
+				assertThat(client.post(ledger::isLocked)).isTrue();
+				assertThat(ledger.isLocked()).isFalse();
 			}
 			finally {
 				aotContext.close();
@@ -76,8 +85,9 @@ class LockstepAotProcessingTests {
 	static class ApplicationConfiguration {
 
 		@Bean
-		PaymentClient paymentClient(@Qualifier("payment-api") AsyncSemaphore semaphore) {
-			return new PaymentClient(semaphore);
+		PaymentClient paymentClient(@Qualifier("payment-api") AsyncSemaphore semaphore,
+				@Qualifier("ledger") AsyncLock ledger) {
+			return new PaymentClient(semaphore, ledger);
 		}
 
 	}
@@ -86,8 +96,20 @@ class LockstepAotProcessingTests {
 
 		private final AsyncSemaphore semaphore;
 
-		PaymentClient(AsyncSemaphore semaphore) {
+		private final AsyncLock ledger;
+
+		PaymentClient(AsyncSemaphore semaphore, AsyncLock ledger) {
 			this.semaphore = semaphore;
+			this.ledger = ledger;
+		}
+
+		public AsyncLock ledger() {
+			return this.ledger;
+		}
+
+		@Guarded("ledger")
+		public boolean post(java.util.function.BooleanSupplier inside) {
+			return inside.getAsBoolean();
 		}
 
 		public AsyncSemaphore semaphore() {

@@ -24,6 +24,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -243,11 +247,23 @@ class LockstepAutoConfigurationTests {
 	}
 
 	@Test
-	void interceptorOrderDefaultsToOutsideTransactions() {
-		this.contextRunner.run((context) -> {
+	void interceptorOrderDefaultsToOutsideTheCache() {
+		// outside @Transactional is shown on a real database by GuardedTransactionOrderTests
+		this.contextRunner.withUserConfiguration(CachingConfiguration.class).run((context) -> {
 			assertThat(context.getBean(LockstepAdvisor.class).getOrder()).isEqualTo(Ordered.LOWEST_PRECEDENCE - 100);
-			assertThat(context.getBean(LockstepProperties.class).getInterceptorOrder())
-				.isEqualTo(Ordered.LOWEST_PRECEDENCE - 100);
+			Prices prices = context.getBean(Prices.class);
+			assertThat(prices.price("apple")).isEqualTo(1);
+			assertThat(prices.price("apple")).as("cached").isEqualTo(1);
+			AsyncLock lock = context.getBean(LockstepRegistry.class).lock("prices").orElseThrow();
+			assertThat(lock.tryAcquire()).isTrue();
+			try {
+				// a cache hit still waits for the lock: the cache's advice runs inside Lockstep's
+				assertThatExceptionOfType(AcquireTimeoutException.class).isThrownBy(() -> prices.price("apple"));
+			}
+			finally {
+				lock.release();
+			}
+			assertThat(prices.loads()).isOne();
 		});
 	}
 
@@ -401,6 +417,38 @@ class LockstepAutoConfigurationTests {
 		@Bean
 		CodeLockUser codeLockUser(AsyncLock codeLock) {
 			return new CodeLockUser();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class CachingConfiguration {
+
+		@Bean
+		CacheManager cacheManager() {
+			return new ConcurrentMapCacheManager("prices");
+		}
+
+		@Bean
+		Prices prices() {
+			return new Prices();
+		}
+
+	}
+
+	static class Prices {
+
+		private final AtomicInteger loads = new AtomicInteger();
+
+		@Guarded(value = "prices", timeout = "0")
+		@Cacheable("prices")
+		public int price(String sku) {
+			return this.loads.incrementAndGet();
+		}
+
+		int loads() {
+			return this.loads.get();
 		}
 
 	}

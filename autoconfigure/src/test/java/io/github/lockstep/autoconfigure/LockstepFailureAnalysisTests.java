@@ -133,7 +133,9 @@ class LockstepFailureAnalysisTests {
 	void strictFailsStartupForAnAnnotationNamingAnUnconfiguredPrimitive() {
 		assertFailure(this.contextRunner.withPropertyValues("lockstep.strict=true").withBean(Ledger.class),
 				"lockstep.strict is true, but @Guarded on Ledger.post() names lock 'ledger', which is not configured.",
-				"Configure lockstep.locks.ledger, correct the name, or set lockstep.strict=false.");
+				"Configure lockstep.locks.ledger, correct the name, or set lockstep.strict=false. An entry with no"
+						+ " settings is written 'ledger:' (or 'ledger: ~') under lockstep.locks; 'ledger: {}' is seen only in"
+						+ " a YAML file that Spring Boot loaded, in a document that sets something else too.");
 	}
 
 	@Test
