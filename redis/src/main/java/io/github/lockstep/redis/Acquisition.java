@@ -1,7 +1,10 @@
 package io.github.lockstep.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+
+import io.github.lockstep.LeaseLostException;
 
 /**
  * One call to acquire a permit, from the request to the release: its id in Redis ({@code wid}), its
@@ -65,6 +68,12 @@ final class Acquisition {
 	long waitToken = Long.MIN_VALUE;
 
 	volatile ScheduledFuture<?> timer;
+
+	/** Why the hold was lost, once it was. */
+	LeaseLostException lostWith;
+
+	/** Completed with {@code lostWith}; created when a hold asks for it. */
+	CompletableFuture<LeaseLostException> lost;
 
 	Acquisition(RedisPermits owner, Duration timeout, boolean attempt) {
 		this.owner = owner;

@@ -41,6 +41,8 @@ final class RedisBackend implements RedisLink.Listener {
 
 	final Duration renewalInterval;
 
+	final Duration lease;
+
 	final RedisLink link;
 
 	final Renewal renewal;
@@ -70,6 +72,7 @@ final class RedisBackend implements RedisLink.Listener {
 		this.leaseMillis = Long.toString(options.lease().toMillis());
 		this.leaseNanos = options.lease().toNanos();
 		this.renewalInterval = options.renewalInterval();
+		this.lease = options.lease();
 		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "lockstep-redis-" + this.instance.substring(0, 6));
 			thread.setDaemon(true);

@@ -1,89 +1,41 @@
 package io.github.lockstep.redis;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import io.github.lockstep.AsyncLock;
-import io.github.lockstep.Instrumented;
-import io.github.lockstep.PrimitiveProbe;
+import io.github.lockstep.PrimitiveState;
 
-/** {@link AsyncLock} over Redis: a bounded semaphore of one permit. */
-final class RedisLock implements AsyncLock, Instrumented {
-
-	private final RedisPermits permits;
+/** {@link AsyncLock} over Redis: a bounded semaphore of one permit; see {@link PermitPrimitive}. */
+final class RedisLock extends PermitPrimitive implements AsyncLock {
 
 	RedisLock(RedisPermits permits) {
-		this.permits = permits;
+		super(permits);
 	}
 
-	@Override
-	public String name() {
-		return this.permits.name;
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire() {
-		return this.permits.acquire(null, false);
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire(Duration timeout) {
-		return Permits.acquire(this.permits, timeout);
-	}
-
-	/** Asks Redis: one round trip, waited for here (refused on a thread that reads Redis's replies). */
-	@Override
-	public boolean tryAcquire() {
-		return this.permits.await(tryAcquireAsync());
-	}
-
-	CompletableFuture<Boolean> tryAcquireAsync() {
-		return Permits.tryAcquire(this.permits);
-	}
-
-	/**
-	 * Sends the release and returns; a hold this instance knows it lost fails here with
-	 * {@link LeaseLostException}. A release without a hold asks Redis, waiting for its answer.
-	 */
-	@Override
-	public void release() {
-		this.permits.release();
-	}
-
-	CompletableFuture<Void> releaseAsync() {
-		return this.permits.releaseAsync();
-	}
-
-	/** From the last reply of Redis: no round trip. */
+	/** From the latest snapshot: no round trip. */
 	@Override
 	public boolean isLocked() {
 		Snapshot snapshot = this.permits.snapshot();
-		return snapshot.held() > 0 || snapshot.queued() > 0 || snapshot.available() == 0;
-	}
-
-	/** From the last reply of Redis: no round trip. */
-	@Override
-	public int queueLength() {
-		return this.permits.snapshot().queued();
+		return snapshot.held() > 0 || snapshot.queued() > 0 || available() == 0;
 	}
 
 	@Override
-	public PrimitiveProbe probe() {
-		return this.permits.probe();
+	public PrimitiveState state() {
+		Snapshot snapshot = this.permits.snapshot();
+		return PrimitiveState.lock(name(), snapshot.held() > 0 || snapshot.queued() > 0 || snapshot.available() == 0,
+				snapshot.queued());
 	}
 
 	@Override
-	public void probe(PrimitiveProbe probe) {
-		this.permits.probe(probe);
-	}
-
-	RedisPermits permits() {
-		return this.permits;
+	public <T> CompletableFuture<T> withLock(Supplier<? extends CompletionStage<T>> action) {
+		return runHolding(action);
 	}
 
 	@Override
 	public String toString() {
-		return Permits.describe(this.permits, isLocked());
+		return describe(isLocked(), "");
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.lockstep.AcquireTimeoutException;
+import io.github.lockstep.LeaseLostException;
 import io.github.lockstep.LockstepException;
+import io.github.lockstep.PrimitiveKind;
 import io.github.lockstep.PrimitiveProbe;
 import io.github.lockstep.WaitOutcome;
 import io.github.lockstep.redis.Acquisition.State;
@@ -420,59 +423,60 @@ final class RedisPermits {
 
 	CompletableFuture<Void> releaseAsync() {
 		this.backend.checkOpen(this);
-		Acquisition oldest;
-		this.lock.lock();
-		try {
-			oldest = this.holds.peekFirst();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		return (oldest != null) ? release(oldest) : releaseWithoutHold();
+		return release(null);
 	}
 
 	/**
-	 * Releases one hold; if another release took it first, the oldest hold instead (permits are
-	 * alike), or a permit without a hold.
-	 * @return a future that fails with {@link LeaseLostException} if the hold's lease was lost
+	 * Releases one hold, or, given {@code null}, this instance's oldest hold (permits are alike),
+	 * or without a hold if it has none.
+	 * @return a future that fails with {@link LeaseLostException} if the hold's lease was lost, or
+	 * with {@link IllegalStateException} if it is no longer held (released, or the primitives closed)
 	 */
 	CompletableFuture<Void> release(Acquisition held) {
+		Acquisition released;
+		boolean wasLost;
 		long token;
 		String acks;
-		Acquisition released = held;
 		this.lock.lock();
 		try {
-			if (!this.holds.remove(released)) {
-				released = this.holds.pollFirst();
-				if (released == null) {
-					return releaseWithoutHold();
-				}
-			}
-			token = this.holdToken;
-			if (released.state == State.LOST) {
-				released.state = State.ENDED;
-				forgetIfEnded(released, released.wid);
+			released = (held != null) ? (this.holds.remove(held) ? held : null) : this.holds.pollFirst();
+			if (released == null) {
+				wasLost = false;
+				token = 0;
+				acks = null;
 			}
 			else {
-				released.state = State.RELEASING;
-				released.inFlight++;
+				token = this.holdToken;
+				wasLost = released.state == State.LOST;
+				released.state = wasLost ? State.ENDED : State.RELEASING;
+				if (wasLost) {
+					forgetIfEnded(released, released.wid);
+				}
+				else {
+					released.inFlight++;
+				}
+				acks = drainAcks(CALL_ACKS);
 			}
-			acks = drainAcks(CALL_ACKS);
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (released == null) {
+			return (held == null) ? releaseWithoutHold()
+					: CompletableFuture.failedFuture(new IllegalStateException(this.kind + " '" + this.name
+							+ "': the hold with fencing token " + held.fence + " is no longer held"));
 		}
 		if (isLock()) {
 			this.probe.holdEnded(token);
 		}
-		if (released.state == State.ENDED) {
-			return CompletableFuture.failedFuture(lostException(released, "this instance's lease ran out"));
+		if (wasLost) {
+			// the renewal that found it lost may still be reporting it: lost() returns its report
+			return CompletableFuture.failedFuture(lost(released, "Redis no longer lists it"));
 		}
-		Acquisition sent = released;
 		String wid = released.wid;
-		CompletableFuture<Void> result = new CompletableFuture<>();
+		CompletableFuture<Void> result = new Answer<>(this);
 		this.backend.link.eval(Script.RELEASE, this.keys, args(acks, wid))
-			.whenComplete((reply, ex) -> releaseAnswered(sent, wid, reply, ex, result));
+			.whenComplete((reply, ex) -> releaseAnswered(released, wid, reply, ex, result));
 		return result;
 	}
 
@@ -504,15 +508,14 @@ final class RedisPermits {
 		}
 		else if (Snapshot.toLong(reply.get(0)) == LOST) {
 			long how = Snapshot.toLong(reply.get(1));
-			failure = lostException(held, (how == RETIRED) ? "a release without a hold gave it back (asyncio semantics)"
-					: (how == REAPED) ? "this instance's lease ran out"
+			failure = lost(held, (how == RETIRED) ? "a release without a hold gave it back (asyncio semantics)"
+					: (how == REAPED) ? "this instance did not renew its lease within " + this.backend.lease
 							: "Redis no longer had it (its lease ran out, or Redis lost its data)");
-			this.backend.leaseLost(this);
 		}
 		complete(result, failure);
 	}
 
-	private static void logFailure(CompletableFuture<?> call) {
+	static void logFailure(CompletableFuture<?> call) {
 		call.whenComplete((ignored, ex) -> {
 			if (ex != null) {
 				log.log(System.Logger.Level.WARNING, RedisLink.unwrap(ex).getMessage());
@@ -530,7 +533,7 @@ final class RedisPermits {
 		finally {
 			this.lock.unlock();
 		}
-		CompletableFuture<Void> result = new CompletableFuture<>();
+		CompletableFuture<Void> result = new Answer<>(this);
 		this.backend.link.eval(Script.RELEASE, this.keys, args(acks, "")).whenComplete((reply, ex) -> {
 			if (ex != null) {
 				complete(result, failure(ex));
@@ -664,11 +667,9 @@ final class RedisPermits {
 		for (Acquisition held : this.holds) {
 			if (held.state == State.HELD && held.since < sequence && !listed.contains(held.wid)) {
 				held.state = State.LOST;
-				then.add(() -> {
-					this.backend.leaseLost(this);
-					log.log(System.Logger.Level.WARNING,
-							lostException(held, "no longer in Redis, found by a renewal").getMessage());
-				});
+				then.add(() -> log.log(System.Logger.Level.WARNING, lost(held,
+						"Redis no longer lists it (this instance did not renew its lease within " + this.backend.lease
+								+ ", or Redis lost its data)").getMessage()));
 			}
 		}
 		return listed;
@@ -809,8 +810,65 @@ final class RedisPermits {
 		return args;
 	}
 
-	private LeaseLostException lostException(Acquisition held, String reason) {
-		return new LeaseLostException(this.kind, this.name, "the hold with fencing token " + held.fence + ": " + reason);
+	/**
+	 * Records that a hold's lease was lost, counts it, and tells its {@code lost()} stage. Not
+	 * called holding the lock.
+	 * @return the failure its release reports
+	 */
+	private LeaseLostException lost(Acquisition held, String reason) {
+		LeaseLostException failure = new LeaseLostException(primitiveKind(), this.name, held.fence, reason);
+		CompletableFuture<LeaseLostException> stage;
+		this.lock.lock();
+		try {
+			if (held.lostWith != null) {
+				return held.lostWith;
+			}
+			held.lostWith = failure;
+			stage = held.lost;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.backend.leaseLost(this);
+		if (stage != null) {
+			Completions.run(() -> stage.complete(failure));
+		}
+		return failure;
+	}
+
+	/** The stage of {@code Hold.lost()}: completes once the hold is found lost. */
+	CompletionStage<LeaseLostException> lost(Acquisition held) {
+		this.lock.lock();
+		try {
+			if (held.lost == null) {
+				held.lost = new CompletableFuture<>();
+				if (held.lostWith != null) {
+					held.lost.complete(held.lostWith);
+				}
+			}
+			return held.lost.minimalCompletionStage();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether a hold is still held and covered by the lease Redis last confirmed. */
+	boolean isValid(Acquisition held) {
+		this.lock.lock();
+		try {
+			if (held.state != State.HELD) {
+				return false;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return leaseCurrent();
+	}
+
+	PrimitiveKind primitiveKind() {
+		return isLock() ? PrimitiveKind.LOCK : PrimitiveKind.SEMAPHORE;
 	}
 
 	/** What a failed call means for the caller: a shape mismatch, or Redis unavailable. */

@@ -2,8 +2,12 @@ package io.github.lockstep.redis;
 
 import java.util.Objects;
 
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveFactory;
 import io.lettuce.core.RedisClient;
 
 /**
@@ -30,11 +34,12 @@ import io.lettuce.core.RedisClient;
  * <p>The lease: an instance that stops renewing (it died, was cut off from Redis, or paused for
  * longer than the lease) loses its holds and queue places within the lease, and the next waiters
  * are granted. Mutual exclusion is therefore as good as the lease: advisory, not a consensus
- * protocol. What must never be touched by two holders should check the fencing token of the
- * hold. A restart of Redis without persistence forgets every hold; until the instances notice
- * (within one renewal interval), it may admit more holders than permits.
+ * protocol. What must never be touched by two holders should check the
+ * {@linkplain io.github.lockstep.Hold#fencingToken() fencing token} of the hold. A restart of
+ * Redis without persistence forgets every hold; until the instances notice (within one renewal
+ * interval), it may admit more holders than permits.
  */
-public final class RedisPrimitives implements AutoCloseable {
+public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 
 	private final RedisBackend backend;
 
@@ -68,10 +73,20 @@ public final class RedisPrimitives implements AutoCloseable {
 	}
 
 	/**
+	 * Returns {@code "redis"}.
+	 * @return the backend's id
+	 */
+	@Override
+	public String backend() {
+		return "redis";
+	}
+
+	/**
 	 * Returns the cluster-wide lock of that name.
 	 * @param name the name, shared by every instance
 	 * @return the lock
 	 */
+	@Override
 	public AsyncLock lock(String name) {
 		return new RedisLock(this.backend.permits("Lock", name, 1, true));
 	}
@@ -98,6 +113,69 @@ public final class RedisPrimitives implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the cluster-wide semaphore of that name.
+	 * @param name the name, shared by every instance
+	 * @param permits the number of permits, the same on every instance
+	 * @param bounded whether it refuses releases above {@code permits}, the same on every instance
+	 * @return the semaphore
+	 */
+	@Override
+	public AsyncSemaphore semaphore(String name, int permits, boolean bounded) {
+		return bounded ? bounded(name, permits) : semaphore(name, permits);
+	}
+
+	/**
+	 * Not yet on Redis: cluster-wide events come with conditions and barriers.
+	 * @throws UnsupportedOperationException always
+	 */
+	@Override
+	public AsyncEvent event(String name) {
+		throw notYet("Event", name);
+	}
+
+	/**
+	 * Not yet on Redis.
+	 * @throws UnsupportedOperationException always
+	 */
+	@Override
+	public AsyncCondition condition(String name) {
+		throw notYet("Condition", name);
+	}
+
+	/**
+	 * Not yet on Redis.
+	 * @throws UnsupportedOperationException always
+	 */
+	@Override
+	public AsyncCondition condition(String name, AsyncLock lock) {
+		throw notYet("Condition", name);
+	}
+
+	/**
+	 * Not yet on Redis.
+	 * @throws UnsupportedOperationException always
+	 */
+	@Override
+	public AsyncBarrier barrier(String name, int parties) {
+		throw notYet("Barrier", name);
+	}
+
+	private static UnsupportedOperationException notYet(String kind, String name) {
+		return new UnsupportedOperationException(kind + " '" + name + "': lockstep-redis has locks and semaphores"
+				+ " only so far; keep this " + kind.toLowerCase() + " in memory (backend: memory)");
+	}
+
+	/**
+	 * Returns how many holds of this instance lost their lease since it started (found by a
+	 * renewal or reported by a release): each one was a hold that another caller may have been
+	 * granted while it was still in use.
+	 * @return the count
+	 */
+	public long lostLeases() {
+		return this.backend.lostLeases();
+	}
+
+	/**
 	 * Returns this instance's id, as it appears in Redis (queue and holder entries, inbox channel).
 	 * @return the id
 	 */
@@ -114,7 +192,7 @@ public final class RedisPrimitives implements AutoCloseable {
 		this.backend.close();
 	}
 
-	RedisBackend backend() {
+	RedisBackend engine() {
 		return this.backend;
 	}
 

@@ -1,70 +1,29 @@
 package io.github.lockstep.redis;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import io.github.lockstep.AsyncSemaphore;
-import io.github.lockstep.Instrumented;
-import io.github.lockstep.PrimitiveProbe;
+import io.github.lockstep.PrimitiveState;
 
-/** {@link AsyncSemaphore} over Redis. */
-final class RedisSemaphore implements AsyncSemaphore, Instrumented {
-
-	private final RedisPermits permits;
+/** {@link AsyncSemaphore} over Redis; see {@link PermitPrimitive}. */
+final class RedisSemaphore extends PermitPrimitive implements AsyncSemaphore {
 
 	RedisSemaphore(RedisPermits permits) {
-		this.permits = permits;
+		super(permits);
 	}
 
-	@Override
-	public String name() {
-		return this.permits.name;
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire() {
-		return this.permits.acquire(null, false);
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire(Duration timeout) {
-		return Permits.acquire(this.permits, timeout);
-	}
-
-	/** Asks Redis: one round trip, waited for here (refused on a thread that reads Redis's replies). */
-	@Override
-	public boolean tryAcquire() {
-		return this.permits.await(tryAcquireAsync());
-	}
-
-	CompletableFuture<Boolean> tryAcquireAsync() {
-		return Permits.tryAcquire(this.permits);
-	}
-
-	/**
-	 * Sends the release and returns; a hold this instance knows it lost fails here with
-	 * {@link LeaseLostException}. A release without a hold asks Redis, waiting for its answer.
-	 */
-	@Override
-	public void release() {
-		this.permits.release();
-	}
-
-	CompletableFuture<Void> releaseAsync() {
-		return this.permits.releaseAsync();
-	}
-
-	/** From the last reply of Redis: no round trip. */
+	/** From the latest snapshot: no round trip. */
 	@Override
 	public boolean isLocked() {
-		Snapshot snapshot = this.permits.snapshot();
-		return Permits.available(this.permits) == 0 || snapshot.queued() > 0;
+		return available() == 0 || this.permits.snapshot().queued() > 0;
 	}
 
-	/** From the last reply of Redis: no round trip. */
+	/** From the latest snapshot: no round trip. */
 	@Override
 	public int availablePermits() {
-		return Permits.available(this.permits);
+		return available();
 	}
 
 	@Override
@@ -72,29 +31,22 @@ final class RedisSemaphore implements AsyncSemaphore, Instrumented {
 		return this.permits.bounded;
 	}
 
-	/** From the last reply of Redis: no round trip. */
 	@Override
-	public int queueLength() {
-		return this.permits.snapshot().queued();
+	public PrimitiveState state() {
+		Snapshot snapshot = this.permits.snapshot();
+		int available = (snapshot.available() < 0) ? this.permits.permits : snapshot.available();
+		return PrimitiveState.semaphore(name(), this.permits.permits, this.permits.bounded, available, snapshot.queued());
 	}
 
 	@Override
-	public PrimitiveProbe probe() {
-		return this.permits.probe();
-	}
-
-	@Override
-	public void probe(PrimitiveProbe probe) {
-		this.permits.probe(probe);
-	}
-
-	RedisPermits permits() {
-		return this.permits;
+	public <T> CompletableFuture<T> withPermit(Supplier<? extends CompletionStage<T>> action) {
+		return runHolding(action);
 	}
 
 	@Override
 	public String toString() {
-		return Permits.describe(this.permits, isLocked());
+		boolean locked = isLocked();
+		return describe(locked, locked ? "" : ", value:" + available());
 	}
 
 }

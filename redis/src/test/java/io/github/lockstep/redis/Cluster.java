@@ -97,11 +97,6 @@ final class Cluster implements AfterEachCallback {
 		return ((RedisSemaphore) semaphore).permits();
 	}
 
-	/** The fencing token of a granted acquisition. */
-	static long fence(java.util.concurrent.CompletableFuture<Void> granted) {
-		return ((RedisWaiter) granted).acquisition().fence;
-	}
-
 	/**
 	 * Waits, at most {@code timeout}, for a condition that another process or Redis makes true;
 	 * fails with the description otherwise.

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.Hold;
 import io.github.lockstep.LockstepException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -198,18 +199,49 @@ class RedisSemaphoreTests {
 	}
 
 	@Test
-	void fencingTokensGrowWithEveryGrantAndStartAtTheServerClock() {
-		AsyncLock lock = this.cluster.instance().lock("ledger");
+	void holdsCarryFencingTokensThatGrowAcrossInstancesFromTheServerClock() {
+		AsyncLock first = this.cluster.instance().lock("ledger");
+		AsyncLock second = this.cluster.instance().lock("ledger");
 		long serverMicros = Long.parseLong(redis.admin().time().get(0)) * 1_000_000;
 		long previous = 0;
-		for (int i = 0; i < 5; i++) {
-			CompletableFuture<Void> held = lock.acquire();
-			assertThat(held).succeedsWithin(WITHIN);
-			long token = Cluster.fence(held);
-			assertThat(token).isGreaterThan(previous).isGreaterThanOrEqualTo(serverMicros);
-			previous = token;
-			lock.release();
+		for (int i = 0; i < 6; i++) {
+			Hold hold = ((i % 2 == 0) ? first : second).acquireHold().join();
+			assertThat(hold.fencingToken()).isGreaterThan(previous).isGreaterThanOrEqualTo(serverMicros);
+			assertThat(hold.isValid()).isTrue();
+			assertThat(hold.primitive().name()).isEqualTo("ledger");
+			previous = hold.fencingToken();
+			hold.release();
+			assertThat(hold.isValid()).isFalse();
+			assertThatIllegalStateException().isThrownBy(hold::release).withMessageContaining("already released");
 		}
+		this.cluster.assertAllReturned("ledger", 1);
+	}
+
+	@Test
+	void holdOfASemaphoreReleasesItsOwnPermit() {
+		AsyncSemaphore semaphore = this.cluster.instance().semaphore("pool", 2);
+		Hold first = semaphore.acquireHold().join();
+		Hold second = semaphore.acquireHold().join();
+		assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+		assertThat(semaphore.releaseAsync()).succeedsWithin(WITHIN); // the oldest: first's
+		assertThat(second.releaseAsync()).succeedsWithin(WITHIN);
+		assertThat(first.releaseAsync()).failsWithin(WITHIN).withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IllegalStateException.class);
+		this.cluster.assertAllReturned("pool", 2);
+	}
+
+	@Test
+	void asynchronousFormsAnswerOnceRedisHas() {
+		AsyncLock lock = this.cluster.instance().lock("inventory");
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(WITHIN).isEqualTo(true);
+		assertThat(lock.tryAcquireAsync()).succeedsWithin(WITHIN).isEqualTo(false);
+		assertThat(lock.state().locked()).hasValue(true);
+		assertThat(lock.releaseAsync()).succeedsWithin(WITHIN);
+		assertThat(lock.state().locked()).hasValue(false);
+		assertThat(lock.releaseAsync()).failsWithin(WITHIN).withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Lock 'inventory': Lock is not acquired.");
 	}
 
 	@Test
