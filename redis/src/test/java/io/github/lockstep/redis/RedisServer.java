@@ -118,6 +118,13 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		}
 	}
 
+	/** Starts the server on the given port, for a test that made a client before there was one. */
+	void startOn(int port) throws Exception {
+		this.directory = Files.createTempDirectory("lockstep-redis-");
+		this.resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
+		start(findBinary(), port);
+	}
+
 	int port() {
 		return this.port;
 	}
