@@ -169,11 +169,13 @@ final class RedisPermits {
 	}
 
 	PrimitiveProbe probe() {
-		return this.probe;
+		PrimitiveProbe current = this.probe;
+		return (current instanceof GuardedProbe guarded) ? guarded.probe : current;
 	}
 
 	void probe(PrimitiveProbe probe) {
-		this.probe = Objects.requireNonNull(probe, "probe");
+		Objects.requireNonNull(probe, "probe");
+		this.probe = (probe == PrimitiveProbe.NONE) ? probe : new GuardedProbe(probe, this.kind + " '" + this.name + "'");
 	}
 
 	// --- acquire

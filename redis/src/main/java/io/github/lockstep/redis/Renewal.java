@@ -110,7 +110,13 @@ final class Renewal {
 					log.log(System.Logger.Level.INFO, "lockstep-redis: lease renewal works again");
 				}
 				for (int i = 0; i < chunk.size(); i++) {
-					chunk.get(i).renewed((List<Object>) reply.get(i), sequence, sent);
+					try {
+						chunk.get(i).renewed((List<Object>) reply.get(i), sequence, sent);
+					}
+					catch (RuntimeException failure) {
+						log.log(System.Logger.Level.ERROR, "lockstep-redis: reconciling " + chunk.get(i).kind + " '"
+								+ chunk.get(i).name + "' failed", failure);
+					}
 				}
 			});
 	}

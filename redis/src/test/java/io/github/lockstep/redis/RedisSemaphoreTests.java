@@ -11,7 +11,10 @@ import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.Hold;
+import io.github.lockstep.Instrumented;
 import io.github.lockstep.LockstepException;
+import io.github.lockstep.PrimitiveProbe;
+import io.github.lockstep.WaitOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -326,6 +329,63 @@ class RedisSemaphoreTests {
 		works.forEach((work) -> work.complete("done"));
 		assertThat(CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))).succeedsWithin(WITHIN);
 		this.cluster.assertAllReturned("pool", 2);
+	}
+
+	@Test
+	void probeHearsOfWaitsAndALocksHoldsAndAThrowingProbeChangesNothing() {
+		AsyncLock lock = this.cluster.instance().lock("ledger");
+		List<String> events = new CopyOnWriteArrayList<>();
+		((Instrumented) lock).probe(new PrimitiveProbe() {
+			@Override
+			public long waitStarted() {
+				events.add("wait");
+				throw new IllegalStateException("a broken meter");
+			}
+
+			@Override
+			public void waitEnded(long started, WaitOutcome outcome) {
+				events.add(outcome.name());
+			}
+
+			@Override
+			public long holdStarted() {
+				events.add("hold");
+				return 0;
+			}
+
+			@Override
+			public void holdEnded(long started) {
+				events.add("held");
+			}
+		});
+		assertThat(lock.acquire()).succeedsWithin(WITHIN);
+		CompletableFuture<Void> timed = lock.acquire(Duration.ofMillis(200));
+		assertThat(timed).failsWithin(WITHIN);
+		CompletableFuture<Void> waiter = lock.acquire();
+		Cluster.await(() -> events.size() == 4, WITHIN, () -> "queued: " + events);
+		lock.release();
+		assertThat(waiter).succeedsWithin(WITHIN);
+		lock.release();
+		assertThat(events).containsExactly("hold", "wait", "TIMEOUT", "wait", "held", "hold", "ACQUIRED", "held");
+	}
+
+	@Test
+	void closingAnInstancePassesItsHoldsOnAtOnceAndFailsItsWaits() {
+		RedisPrimitives leaving = this.cluster.instance();
+		AsyncSemaphore mine = leaving.semaphore("pool", 1);
+		AsyncSemaphore theirs = this.cluster.instance().semaphore("pool", 1);
+		assertThat(mine.acquire()).succeedsWithin(WITHIN);
+		CompletableFuture<Void> waiter = theirs.acquire();
+		Cluster.await(() -> theirs.queueLength() == 1, WITHIN, () -> "queued");
+		CompletableFuture<Void> alsoMine = mine.acquire();
+		long closed = System.nanoTime();
+		leaving.close();
+		assertThat(alsoMine).isCompletedExceptionally();
+		assertThat(waiter).succeedsWithin(WITHIN);
+		assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("sooner than the lease").isLessThan(Cluster.LEASE);
+		assertThatIllegalStateException().isThrownBy(mine::acquire).withMessage("Semaphore 'pool': the RedisPrimitives are closed");
+		theirs.release();
+		this.cluster.assertAllReturned("pool", 1);
 	}
 
 }
