@@ -64,6 +64,9 @@ final class Acquisition {
 	/** Whether a call failed without a reply: Redis may still run it, so its tombstone must stay. */
 	boolean unanswered;
 
+	/** Whether it is counted in {@code RedisPermits.withdrawing}. */
+	boolean withdrawing;
+
 	/** The probe's token for the wait, when it had to queue. */
 	long waitToken = Long.MIN_VALUE;
 

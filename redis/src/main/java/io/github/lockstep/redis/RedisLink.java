@@ -128,9 +128,11 @@ final class RedisLink implements AutoCloseable {
 		}
 	}
 
+	/** Whether both connections are up (not reconnecting). */
 	boolean isConnected() {
 		StatefulRedisConnection<String, String> connection = this.commands;
-		return connection != null && connection.isOpen();
+		StatefulRedisPubSubConnection<String, String> subscriber = this.pubSub;
+		return connection != null && connection.isOpen() && subscriber != null && subscriber.isOpen();
 	}
 
 	/** How long a call may take before it fails: the connection's command timeout. */

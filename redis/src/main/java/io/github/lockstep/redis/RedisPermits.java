@@ -120,6 +120,12 @@ final class RedisPermits {
 
 	private int cancelling;
 
+	/** Waits sent but not yet answered: queued as far as this instance's callers can tell. */
+	private int sending;
+
+	/** Withdrawn waits that Redis had queued and whose withdrawal it has not answered yet. */
+	private int withdrawing;
+
 	private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.UNKNOWN);
 
 	/** Until when (System.nanoTime) Redis is known to keep this instance's lease here. */
@@ -154,8 +160,28 @@ final class RedisPermits {
 		return this.bounded ? "1" : "0";
 	}
 
+	/**
+	 * The latest snapshot from Redis, with the queue adjusted by what this instance's callers have
+	 * seen but Redis has not answered yet: waits sent (queued as far as they can tell) and waits
+	 * withdrawn (gone as far as they can tell).
+	 */
 	Snapshot snapshot() {
-		return this.snapshot.get();
+		this.lock.lock();
+		try {
+			Snapshot latest = this.snapshot.get();
+			int queued = Math.max(0, latest.queued() + this.sending - this.withdrawing);
+			return (queued == latest.queued()) ? latest
+					: new Snapshot(latest.available(), queued, latest.held(), latest.version());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void leaveSending(Acquisition acquisition) {
+		if (acquisition.state == State.SENDING && !acquisition.attempt) {
+			this.sending--;
+		}
 	}
 
 	/**
@@ -193,6 +219,9 @@ final class RedisPermits {
 			acquisition.inFlight++;
 			this.waiting.add(acquisition);
 			this.backend.register(acquisition);
+			if (!attempt) {
+				this.sending++;
+			}
 			acks = drainAcks(CALL_ACKS);
 		}
 		finally {
@@ -240,12 +269,19 @@ final class RedisPermits {
 				if (current && status == GRANTED && isWaiting(acquisition)) {
 					then = hold(acquisition, Snapshot.toLong(reply.get(1)));
 				}
+				else if (current && status == QUEUED && acquisition.state == State.CANCELLING && !acquisition.withdrawing) {
+					// withdrawn before Redis answered that it had queued it: counted until the CANCEL is answered
+					acquisition.withdrawing = true;
+					this.withdrawing++;
+				}
 				else if (current && status == QUEUED && acquisition.state == State.SENDING) {
+					leaveSending(acquisition);
 					acquisition.state = State.QUEUED;
 					acquisition.since = this.backend.sequence();
 					acquisition.waitToken = this.probe.waitStarted();
 				}
 				else if (current && status == BUSY && acquisition.state == State.SENDING) {
+					leaveSending(acquisition);
 					acquisition.state = State.ENDED;
 					acquisition.unanswered = true; // nothing to acknowledge: it left no trace
 					this.waiting.remove(acquisition);
@@ -295,6 +331,7 @@ final class RedisPermits {
 
 	/** Records a grant; returns the completion to run once the lock is released. */
 	private Runnable hold(Acquisition acquisition, long fence) {
+		leaveSending(acquisition);
 		acquisition.state = State.HELD;
 		acquisition.fence = fence;
 		acquisition.since = this.backend.sequence();
@@ -348,6 +385,11 @@ final class RedisPermits {
 	}
 
 	private Runnable withdrawLocked(Acquisition acquisition) {
+		if (acquisition.state == State.QUEUED) {
+			acquisition.withdrawing = true;
+			this.withdrawing++;
+		}
+		leaveSending(acquisition);
 		acquisition.state = State.CANCELLING;
 		acquisition.inFlight++;
 		this.waiting.remove(acquisition);
@@ -372,6 +414,10 @@ final class RedisPermits {
 			if (acquisition.state == State.CANCELLING) {
 				acquisition.state = State.ENDED;
 				this.cancelling--;
+				if (acquisition.withdrawing) {
+					acquisition.withdrawing = false;
+					this.withdrawing--;
+				}
 			}
 			forgetIfEnded(acquisition, wid);
 		}
@@ -733,6 +779,7 @@ final class RedisPermits {
 		String wid = this.backend.newWid();
 		acquisition.wid = wid;
 		acquisition.state = State.SENDING;
+		this.sending++;
 		acquisition.since = this.backend.sequence();
 		acquisition.inFlight++;
 		this.backend.register(acquisition);
@@ -755,6 +802,7 @@ final class RedisPermits {
 		try {
 			waits = new ArrayList<>(this.waiting);
 			for (Acquisition acquisition : this.waiting) {
+				leaveSending(acquisition);
 				acquisition.state = State.ENDED;
 				wids.add(acquisition.wid);
 			}

@@ -76,6 +76,12 @@ final class Cluster implements AfterEachCallback {
 		return this.redis.admin().hget(key(name, "m"), field);
 	}
 
+	/** Waits until Redis has {@code count} waiters queued on the primitive. */
+	void awaitQueued(String name, int count) {
+		await(() -> this.redis.admin().zcard(key(name, "q")) == count, Duration.ofSeconds(5),
+				() -> count + " queued in Redis on '" + name + "'");
+	}
+
 	String key(String name, String suffix) {
 		return "{" + this.prefix + ":" + name + "}:" + suffix;
 	}

@@ -94,7 +94,7 @@ class CrossInstanceTests {
 		AsyncSemaphore second = this.cluster.instance().semaphore("pool", 1);
 		assertThat(first.acquire()).succeedsWithin(Duration.ofSeconds(5));
 		CompletableFuture<Void> waiter = second.acquire();
-		Cluster.await(() -> first.queueLength() == 1 || second.queueLength() == 1, Duration.ofSeconds(5), () -> "queued");
+		this.cluster.awaitQueued("pool", 1);
 		assertThat(waiter).isNotDone();
 		first.release();
 		assertThat(waiter).succeedsWithin(Duration.ofSeconds(5));

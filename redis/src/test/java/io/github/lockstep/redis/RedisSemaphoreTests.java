@@ -47,8 +47,11 @@ class RedisSemaphoreTests {
 		assertThat(semaphore.isLocked()).isTrue();
 		assertThat(semaphore.availablePermits()).isZero();
 		CompletableFuture<Void> waiter = semaphore.acquire();
-		Cluster.await(() -> semaphore.queueLength() == 1 || waiter.isDone(), WITHIN, () -> "queued");
+		// counted as soon as it is sent, before Redis answers
+		assertThat(semaphore.queueLength()).isEqualTo(1);
+		this.cluster.awaitQueued("pool", 1);
 		assertThat(waiter).isNotDone();
+		assertThat(semaphore.queueLength()).isEqualTo(1);
 		semaphore.release();
 		assertThat(waiter).succeedsWithin(WITHIN);
 		assertThat(semaphore.availablePermits()).isZero();
@@ -81,7 +84,7 @@ class RedisSemaphoreTests {
 	void tryAcquireDoesNotPassAQueuedWaiter() {
 		AsyncSemaphore semaphore = this.cluster.instance().semaphore("pool", 0);
 		CompletableFuture<Void> waiter = semaphore.acquire();
-		Cluster.await(() -> semaphore.queueLength() == 1, WITHIN, () -> "queued");
+		this.cluster.awaitQueued("pool", 1);
 		// a permit comes back while the waiter is queued: it is the waiter's, not the newcomer's
 		semaphore.release();
 		assertThat(semaphore.tryAcquire()).isFalse();
@@ -93,8 +96,11 @@ class RedisSemaphoreTests {
 		AsyncSemaphore semaphore = this.cluster.instance().semaphore("pool", 0);
 		CompletableFuture<Void> first = semaphore.acquire();
 		CompletableFuture<Void> second = semaphore.acquire();
+		this.cluster.awaitQueued("pool", 2);
 		assertThat(first.cancel(false)).isTrue();
 		assertThat(first).isCancelled();
+		// gone as soon as it is withdrawn, before Redis answers
+		assertThat(semaphore.queueLength()).isEqualTo(1);
 		semaphore.release();
 		assertThat(second).succeedsWithin(WITHIN);
 		assertThat(semaphore.availablePermits()).isZero();
@@ -252,7 +258,7 @@ class RedisSemaphoreTests {
 		AsyncSemaphore semaphore = this.cluster.instance().semaphore("payment-api", 1);
 		assertThat(semaphore.acquire()).succeedsWithin(WITHIN);
 		CompletableFuture<Void> waiter = semaphore.acquire();
-		Cluster.await(() -> semaphore.queueLength() == 1, WITHIN, () -> "queued");
+		this.cluster.awaitQueued("payment-api", 1);
 		assertThat(redis.admin().keys("*" + this.cluster.prefix() + "*"))
 			.allMatch((key) -> key.startsWith("{" + this.cluster.prefix() + ":payment-api}:"))
 			.contains(this.cluster.key("payment-api", "m"), this.cluster.key("payment-api", "q"),
@@ -297,7 +303,7 @@ class RedisSemaphoreTests {
 		CompletableFuture<Void> waiter = semaphore.acquire();
 		Thread current = Thread.currentThread();
 		Thread interrupter = new Thread(() -> {
-			Cluster.await(() -> semaphore.queueLength() == 1, WITHIN, () -> "queued");
+			this.cluster.awaitQueued("pool", 1);
 			current.interrupt();
 		});
 		interrupter.start();
@@ -376,7 +382,7 @@ class RedisSemaphoreTests {
 		AsyncSemaphore theirs = this.cluster.instance().semaphore("pool", 1);
 		assertThat(mine.acquire()).succeedsWithin(WITHIN);
 		CompletableFuture<Void> waiter = theirs.acquire();
-		Cluster.await(() -> theirs.queueLength() == 1, WITHIN, () -> "queued");
+		this.cluster.awaitQueued("pool", 1);
 		CompletableFuture<Void> alsoMine = mine.acquire();
 		long closed = System.nanoTime();
 		leaving.close();
