@@ -176,6 +176,16 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	}
 
 	/**
+	 * Returns whether this instance's two connections to Redis are up now, rather than connecting
+	 * or reconnecting: while they are not, acquisitions fail with {@link RedisUnavailableException}.
+	 * No round trip: it reads the connections' state, for health checks.
+	 * @return whether connected (false once closed)
+	 */
+	public boolean isConnected() {
+		return !this.backend.isClosed() && this.backend.link.isConnected();
+	}
+
+	/**
 	 * Returns this instance's id, as it appears in Redis (queue and holder entries, inbox channel).
 	 * @return the id
 	 */
