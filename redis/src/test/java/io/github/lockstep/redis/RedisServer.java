@@ -45,7 +45,7 @@ import org.opentest4j.TestAbortedException;
  * the class is skipped with one line saying so, unless {@code -Dlockstep.redis.required=true}
  * (set by CI), which fails it instead.
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
@@ -65,7 +65,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private StatefulRedisConnection<String, String> admin;
 
-	RedisServer(String... extraArgs) {
+	public RedisServer(String... extraArgs) {
 		this.extraArgs = List.of(extraArgs);
 	}
 
@@ -125,7 +125,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		start(findBinary(), port);
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -151,7 +151,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** A connection for the test's own commands (inspection, CLIENT KILL, FLUSHALL). */
-	RedisCommands<String, String> admin() {
+	public RedisCommands<String, String> admin() {
 		if (this.admin == null || !this.admin.isOpen()) {
 			this.admin = client().connect();
 		}
@@ -159,12 +159,12 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** Kills the server at once (SIGKILL): every key is lost, as it has no persistence. */
-	void kill() throws InterruptedException {
+	public void kill() throws InterruptedException {
 		stopProcess(true);
 	}
 
 	/** Starts it again on the same port, empty. */
-	void restart() throws IOException, InterruptedException {
+	public void restart() throws IOException, InterruptedException {
 		start(findBinary(), this.port);
 	}
 
