@@ -94,7 +94,7 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 								+ keys.noSettingsHint(use.name()));
 			}
 			if (first == null) {
-				AsyncPrimitive created = this.registry.register(create(use));
+				AsyncPrimitive created = this.registry.register(create(use), this.backends.defaultFactory().backend());
 				this.declared.put(use.name(), use);
 				return created;
 			}
@@ -146,7 +146,10 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 					+ "', but neither the annotation nor " + key + " sets its " + size + ".",
 					"Set " + size + " on the annotation, or configure " + key + ".");
 		}
-		PrimitiveFactory factory = this.backends.defaultFactory();
+		return this.backends.create(null, keys(use), use.name(), (factory) -> create(factory, use));
+	}
+
+	private static AsyncPrimitive create(PrimitiveFactory factory, PrimitiveUse use) {
 		return switch (use.kind()) {
 			case LOCK -> factory.lock(use.name());
 			// bounded: an annotated call gives back exactly what it took, so more is a bug to report
