@@ -94,7 +94,7 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 								+ keys.noSettingsHint(use.name()));
 			}
 			if (first == null) {
-				AsyncPrimitive created = this.registry.register(create(use));
+				AsyncPrimitive created = this.registry.register(create(use), this.backends.defaultFactory().backend());
 				this.declared.put(use.name(), use);
 				return created;
 			}
@@ -108,8 +108,10 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 
 	private static void checkKind(PrimitiveUse use, PrimitiveKind actual, String what) {
 		if (actual != use.kind()) {
-			throw new LockstepConfigurationException("'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a "
-					+ use.kind().word() + ".", "Name a " + use.kind().word() + " there: one name refers to one primitive, whatever its kind.");
+			String word = use.kind().word();
+			throw new LockstepConfigurationException(
+					"'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a " + word + ".",
+					"Name a " + word + " there: one name refers to one primitive, whatever its kind.");
 		}
 	}
 
@@ -144,7 +146,10 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 					+ "', but neither the annotation nor " + key + " sets its " + size + ".",
 					"Set " + size + " on the annotation, or configure " + key + ".");
 		}
-		PrimitiveFactory factory = this.backends.defaultFactory();
+		return this.backends.create(null, keys(use), use.name(), (factory) -> create(factory, use));
+	}
+
+	private static AsyncPrimitive create(PrimitiveFactory factory, PrimitiveUse use) {
 		return switch (use.kind()) {
 			case LOCK -> factory.lock(use.name());
 			// bounded: an annotated call gives back exactly what it took, so more is a bug to report

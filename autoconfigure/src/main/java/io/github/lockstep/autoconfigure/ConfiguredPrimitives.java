@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
@@ -28,37 +29,45 @@ final class ConfiguredPrimitives {
 		this.registry = registry;
 		properties.getLocks().forEach((name, lock) -> {
 			declare(Kind.LOCK, name, lock);
-			registry.register(factory(backends, Kind.LOCK, name, lock).lock(name));
+			register(backends, Kind.LOCK, name, lock, (factory) -> factory.lock(name));
 		});
 		properties.getSemaphores().forEach((name, semaphore) -> {
 			declare(Kind.SEMAPHORE, name, semaphore);
 			int permits = atLeastOne(Kind.SEMAPHORE, name, semaphore.getPermits(),
 					"the number of holders allowed at once");
-			registry.register(factory(backends, Kind.SEMAPHORE, name, semaphore).semaphore(name, permits,
-					semaphore.isBounded()));
+			register(backends, Kind.SEMAPHORE, name, semaphore,
+					(factory) -> factory.semaphore(name, permits, semaphore.isBounded()));
 		});
 		properties.getEvents().forEach((name, event) -> {
 			declare(Kind.EVENT, name, event);
-			AsyncEvent created = factory(backends, Kind.EVENT, name, event).event(name);
-			if (event.isInitiallySet()) {
-				created.set();
-			}
-			registry.register(created);
+			register(backends, Kind.EVENT, name, event, (factory) -> {
+				AsyncEvent created = factory.event(name);
+				if (event.isInitiallySet()) {
+					created.set();
+				}
+				return created;
+			});
 		});
 		properties.getBarriers().forEach((name, barrier) -> {
 			declare(Kind.BARRIER, name, barrier);
 			int parties = atLeastOne(Kind.BARRIER, name, barrier.getParties(),
 					"the number of calls that make a round");
-			registry.register(factory(backends, Kind.BARRIER, name, barrier).barrier(name, parties));
+			register(backends, Kind.BARRIER, name, barrier, (factory) -> factory.barrier(name, parties));
 		});
 		// conditions last: they may share a configured lock
 		properties.getConditions().forEach((name, condition) -> {
 			declare(Kind.CONDITION, name, condition);
-			PrimitiveFactory factory = factory(backends, Kind.CONDITION, name, condition);
-			registry.register((condition.getLock() != null)
-					? factory.condition(name, sharedLock(properties, registry, backends, name, condition))
-					: factory.condition(name));
+			AsyncLock lock = (condition.getLock() != null) ? sharedLock(properties, registry, backends, name, condition)
+					: null;
+			register(backends, Kind.CONDITION, name, condition,
+					(factory) -> (lock != null) ? factory.condition(name, lock) : factory.condition(name));
 		});
+	}
+
+	private void register(Backends backends, Kind kind, String name, LockstepProperties.Primitive settings,
+			Function<PrimitiveFactory, AsyncPrimitive> creation) {
+		String backend = factory(backends, kind, name, settings).backend();
+		this.registry.register(backends.create(settings.getBackend(), kind, name, creation), backend);
 	}
 
 	/** The configured primitive of this name: the factory method of its bean. */

@@ -79,6 +79,11 @@ enum Kind {
 		return this.sizeSetting;
 	}
 
+	/** The kind's word for many, in messages: {@code semaphores}. */
+	String plural() {
+		return this.section;
+	}
+
 	/** The key of the kind's section: {@code lockstep.semaphores}. */
 	String section() {
 		return "lockstep." + this.section;

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
@@ -56,8 +57,11 @@ public final class LockstepAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	Backends lockstepBackends(LockstepProperties properties, ObjectProvider<PrimitiveFactory> factories) {
-		return new Backends(factories.orderedStream().toList(), properties.getBackend());
+	Backends lockstepBackends(LockstepProperties properties, ObjectProvider<PrimitiveFactory> factories,
+			ResourceLoader resourceLoader) {
+		ClassLoader classLoader = resourceLoader.getClassLoader();
+		return new Backends(factories.orderedStream().toList(), properties.getBackend(),
+				(classLoader != null) ? classLoader : Backends.class.getClassLoader());
 	}
 
 	@Bean

@@ -91,6 +91,8 @@ public class LockstepProperties {
 
 	private final Health health = new Health();
 
+	private final Redis redis = new Redis();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -185,6 +187,47 @@ public class LockstepProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	/**
+	 * The Redis backend (lockstep-redis), over the application's spring.data.redis.* connection.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every Redis key and channel of Lockstep's primitives: a primitive's keys are
+		 * {<prefix>:<name>}:…, all in one hash slot. Services that share a Redis and must not share
+		 * primitives use different prefixes.
+		 */
+		private String keyPrefix = "lockstep";
+
+		/**
+		 * How long Redis keeps the holds and queue places of an instance that stopped renewing them
+		 * (it died, was cut off or paused): after it, the permits go to the next waiters. Renewed
+		 * every third of it; at least 100ms.
+		 */
+		private Duration lease = Duration.ofSeconds(15);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
 	}
 
 	/**

@@ -2,8 +2,10 @@ package io.github.lockstep.spring;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +34,9 @@ import io.github.lockstep.PrimitiveKind;
 public class LockstepRegistry {
 
 	private final ConcurrentSkipListMap<String, AsyncPrimitive> primitives = new ConcurrentSkipListMap<>();
+
+	/** The backend of each primitive registered with one. */
+	private final Map<String, String> backends = new ConcurrentHashMap<>();
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -96,6 +101,16 @@ public class LockstepRegistry {
 	}
 
 	/**
+	 * Returns the backend of the primitive of the given name: {@code "memory"}, {@code "redis"},
+	 * … for those Lockstep created, and for those registered in code with their backend.
+	 * @param name the name
+	 * @return the backend's id, or empty if no primitive has that name or its backend is unknown
+	 */
+	public Optional<String> backend(String name) {
+		return Optional.ofNullable(this.backends.get(name));
+	}
+
+	/**
 	 * Returns every primitive, sorted by name.
 	 * @return an unmodifiable snapshot
 	 */
@@ -113,6 +128,23 @@ public class LockstepRegistry {
 	 * @throws IllegalStateException if another primitive already has its name
 	 */
 	public <P extends AsyncPrimitive> P register(P primitive) {
+		return register(primitive, null);
+	}
+
+	/**
+	 * Adds a primitive created in code, as {@link #register(AsyncPrimitive)} does, together with
+	 * the backend it lives on, which the Actuator endpoint and health show.
+	 * <pre>{@code
+	 * registry.register(redisPrimitives.lock("ledger"), redisPrimitives.backend());
+	 * }</pre>
+	 * @param <P> the primitive's type
+	 * @param primitive the primitive
+	 * @param backend the id of its backend ({@code PrimitiveFactory.backend()}), or {@code null}
+	 * if unknown
+	 * @return the primitive
+	 * @throws IllegalStateException if another primitive already has its name
+	 */
+	public <P extends AsyncPrimitive> P register(P primitive, String backend) {
 		PrimitiveKind kind = Objects.requireNonNull(primitive.kind(), "kind");
 		this.changes.lock();
 		try {
@@ -122,6 +154,9 @@ public class LockstepRegistry {
 						+ primitive.name() + "'; give the new " + kind.word() + " another name");
 			}
 			if (existing == null) {
+				if (backend != null) {
+					this.backends.put(primitive.name(), backend);
+				}
 				this.listeners.forEach((listener) -> listener.registered(primitive));
 			}
 			return primitive;
@@ -142,6 +177,7 @@ public class LockstepRegistry {
 		try {
 			AsyncPrimitive removed = this.primitives.remove(name);
 			if (removed != null) {
+				this.backends.remove(name);
 				this.listeners.forEach((listener) -> listener.removed(removed));
 			}
 			return Optional.ofNullable(removed);

@@ -11,10 +11,13 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.annotation.Guarded;
+import io.github.lockstep.autoconfigure.redis.LockstepRedisAutoConfiguration;
+import io.github.lockstep.spring.LockstepRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.lockstep.autoconfigure.LockstepFailureAnalysisTests.assertFailure;
@@ -32,6 +35,10 @@ class BackendsTests {
 				"lockstep.events.cache-warm.initially-set=true", "lockstep.conditions.account.lock=inventory",
 				"lockstep.barriers.batch.parties=3")
 		.withBean(Ledger.class);
+
+	/** Without the annotated bean: a filtered class loader cannot proxy a package-private class. */
+	private final ApplicationContextRunner plainRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, LockstepAutoConfiguration.class));
 
 	@Test
 	void byDefaultEveryPrimitiveIsInMemory() {
@@ -67,11 +74,56 @@ class BackendsTests {
 
 	@Test
 	void redisWithoutItsModuleFailsStartupSayingWhatToAdd() {
-		assertFailure(this.contextRunner.withPropertyValues("lockstep.semaphores.payment-api.backend=redis"),
-				"lockstep.semaphores.payment-api.backend is 'redis', but no backend of that id is available.",
-				"Add the dependency io.github.lockstep:lockstep-redis and a Redis connection (Spring Boot's"
-						+ " spring-boot-starter-data-redis, with spring.data.redis.*), or set"
+		assertFailure(this.plainRunner.withClassLoader(new FilteredClassLoader("io.github.lockstep.redis"))
+			.withPropertyValues("lockstep.semaphores.payment-api.permits=5", "lockstep.semaphores.payment-api.backend=redis"),
+				"lockstep.semaphores.payment-api.backend is 'redis', but lockstep-redis is not on the class path.",
+				"Add the dependency io.github.lockstep:lockstep-redis, with a Redis connection (Spring Boot's"
+						+ " org.springframework.boot:spring-boot-starter-data-redis and spring.data.redis.*), or set"
 						+ " lockstep.semaphores.payment-api.backend to memory. The backends available are [memory].");
+	}
+
+	@Test
+	void redisWithoutSpringBootsRedisSupportFailsStartupSayingWhatToAdd() {
+		assertFailure(this.plainRunner.withClassLoader(new FilteredClassLoader("org.springframework.boot.data.redis"))
+			.withPropertyValues("lockstep.backend=redis"),
+				"lockstep.backend is 'redis', but there is no Redis connection: Spring Boot's Redis support (with"
+						+ " Lettuce) is not on the class path.",
+				"Add the dependency org.springframework.boot:spring-boot-starter-data-redis and point"
+						+ " spring.data.redis.host (or spring.data.redis.url) at your Redis, or set lockstep.backend to"
+						+ " memory. The backends available are [memory].");
+	}
+
+	@Test
+	void redisWithoutAConnectionFailsStartupSayingWhatToDefine() {
+		// Spring Boot's Redis auto-configuration is not part of this context
+		assertFailure(this.contextRunner.withConfiguration(AutoConfigurations.of(LockstepRedisAutoConfiguration.class))
+			.withPropertyValues("lockstep.locks.inventory.backend=redis"),
+				"lockstep.locks.inventory.backend is 'redis', but there is no Redis connection: no"
+						+ " RedisConnectionFactory or DataRedisConnectionDetails bean.",
+				"Let Spring Boot's DataRedisAutoConfiguration create them from spring.data.redis.* (is it excluded?),"
+						+ " or define a RedisConnectionFactory bean, or set lockstep.locks.inventory.backend to memory."
+						+ " The backends available are [memory].");
+	}
+
+	@Test
+	void aKindTheBackendCannotCreateFailsStartupNamingTheKeyThatChoseIt() {
+		assertFailure(this.contextRunner.withBean(PrimitiveFactory.class, () -> new NoBarriers("shared"))
+			.withPropertyValues("lockstep.backend=shared"),
+				"lockstep.backend is 'shared', but that backend cannot create barriers (no barriers here).",
+				"Set lockstep.barriers.batch.backend to memory to keep the barrier 'batch' in this process, or set"
+						+ " lockstep.backend to memory.");
+	}
+
+	@Test
+	void everyPrimitiveIsRegisteredWithItsBackend() {
+		this.contextRunner.withBean(PrimitiveFactory.class, () -> new Recording("shared"))
+			.withPropertyValues("lockstep.backend=shared", "lockstep.barriers.batch.backend=memory")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LockstepRegistry registry = context.getBean(LockstepRegistry.class);
+				assertThat(registry.all()).allSatisfy((primitive) -> assertThat(registry.backend(primitive.name()))
+					.contains(primitive.name().equals("batch") ? "memory" : "shared"));
+			});
 	}
 
 	@Test
@@ -111,7 +163,7 @@ class BackendsTests {
 	}
 
 	/** The in-memory primitives, under another backend id, recording what it was asked for. */
-	static final class Recording implements PrimitiveFactory {
+	static class Recording implements PrimitiveFactory {
 
 		private final String backend;
 
@@ -160,6 +212,20 @@ class BackendsTests {
 		public AsyncBarrier barrier(String name, int parties) {
 			this.created.add("barrier " + name + " " + parties);
 			return PrimitiveFactory.inMemory().barrier(name, parties);
+		}
+
+	}
+
+	/** A backend that lacks a kind, as lockstep-redis lacks barriers so far. */
+	static final class NoBarriers extends Recording {
+
+		NoBarriers(String backend) {
+			super(backend);
+		}
+
+		@Override
+		public AsyncBarrier barrier(String name, int parties) {
+			throw new UnsupportedOperationException("no barriers here");
 		}
 
 	}

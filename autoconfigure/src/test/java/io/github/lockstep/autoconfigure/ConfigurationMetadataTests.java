@@ -38,7 +38,8 @@ class ConfigurationMetadataTests {
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
 				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.backend", "lockstep.locks", "lockstep.semaphores",
 				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
-				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier",
+				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier", "lockstep.redis.key-prefix",
+				"lockstep.redis.lease",
 				"lockstep.web.cancel-on-request-end", "management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
 				"management.health.lockstep.enabled");
 		assertThat(properties.values()).allSatisfy(
@@ -81,6 +82,10 @@ class ConfigurationMetadataTests {
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.metrics.histogram")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
+		assertThat(properties.get("lockstep.redis.key-prefix")).containsEntry("type", "java.lang.String")
+			.containsEntry("defaultValue", "lockstep");
+		assertThat(properties.get("lockstep.redis.lease")).containsEntry("type", "java.time.Duration")
+			.containsEntry("defaultValue", "15s");
 		assertThat(properties.get("lockstep.web.cancel-on-request-end")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.health.down-on-broken-barrier")).containsEntry("type", "java.lang.Boolean")

@@ -12,6 +12,7 @@ import io.github.lockstep.autoconfigure.health.LockstepHealthContributorAutoConf
 import io.github.lockstep.autoconfigure.health.LockstepHealthIndicator;
 import io.github.lockstep.autoconfigure.metrics.LockstepMetrics;
 import io.github.lockstep.autoconfigure.metrics.LockstepMetricsAutoConfiguration;
+import io.github.lockstep.autoconfigure.redis.LockstepRedisAutoConfiguration;
 import io.github.lockstep.autoconfigure.web.LockstepWebFluxAutoConfiguration;
 import io.github.lockstep.autoconfigure.web.LockstepWebMvcAutoConfiguration;
 import io.github.lockstep.spring.LockstepRegistry;
@@ -41,7 +42,8 @@ class OptionalDependenciesTests {
 	private static final AutoConfigurations LOCKSTEP = AutoConfigurations.of(AopAutoConfiguration.class,
 			LockstepAutoConfiguration.class, LockstepMetricsAutoConfiguration.class,
 			LockstepEndpointAutoConfiguration.class, LockstepHealthContributorAutoConfiguration.class,
-			LockstepWebMvcAutoConfiguration.class, LockstepWebFluxAutoConfiguration.class);
+			LockstepWebMvcAutoConfiguration.class, LockstepWebFluxAutoConfiguration.class,
+			LockstepRedisAutoConfiguration.class);
 
 	private static final AutoConfigurations BOOT_METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
 			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class);
@@ -85,6 +87,20 @@ class OptionalDependenciesTests {
 					.doesNotHaveBean(LockstepEndpoint.class)
 					.doesNotHaveBean(LockstepHealthIndicator.class)
 					.hasSingleBean(LockstepMetrics.class);
+				assertCallsWork(context);
+			});
+	}
+
+	@Test
+	void withoutLockstepRedisOrSpringDataRedisPrimitivesInMemoryWork() {
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader("io.github.lockstep.redis", "org.springframework.data.redis",
+					"io.lettuce"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(LockstepMetrics.class)
+					.hasSingleBean(LockstepEndpoint.class)
+					.hasSingleBean(LockstepHealthIndicator.class);
 				assertCallsWork(context);
 			});
 	}

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Workload 8: throughput under contention. 2 or 4 threads ({@code threads2}, {@code threads4})
+ * Workload 9: throughput under contention. 2 or 4 threads ({@code threads2}, {@code threads4})
  * share one primitive of 1 or 2 permits, and each op acquires a permit, waits until it holds it
  * and releases it at once. With more threads than permits most acquisitions queue, so the score
  * (acquire + release cycles per ms, all threads together) is what a contended primitive sustains.

@@ -3,9 +3,11 @@ package io.github.lockstep.autoconfigure.endpoint;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,7 @@ import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.PrimitiveKind;
 import io.github.lockstep.PrimitiveState;
 import io.github.lockstep.autoconfigure.metrics.ContendedCount;
+import io.github.lockstep.spring.BackendConnection;
 import io.github.lockstep.spring.LockstepRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +37,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * barrier.
  *
  * <pre>{@code
- * GET  /actuator/lockstep              {"primitives": [{"name": "cache-warm", "kind": "event", ...}, ...]}
- * GET  /actuator/lockstep/payment-api  {"name": "payment-api", "kind": "semaphore", "permits": 5,
+ * GET  /actuator/lockstep              {"primitives": [{"name": "cache-warm", "kind": "event", ...}, ...],
+ *                                       "backends": {"redis": {"reachable": true}}}
+ * GET  /actuator/lockstep/payment-api  {"name": "payment-api", "kind": "semaphore", "backend": "redis", "permits": 5,
  *                                       "available": 0, "waiting": 7, "locked": true, "bounded": true,
  *                                       "contended": 131}
  * POST /actuator/lockstep/cache-warm   {"action": "set"}
@@ -60,12 +64,25 @@ public class LockstepEndpoint {
 
 	private final LockstepRegistry registry;
 
+	private final List<BackendConnection> connections;
+
 	/**
 	 * Creates the endpoint of a registry's primitives.
 	 * @param registry the primitives
 	 */
 	public LockstepEndpoint(LockstepRegistry registry) {
+		this(registry, List.of());
+	}
+
+	/**
+	 * Creates the endpoint of a registry's primitives and of the connections to the backends that
+	 * keep some of them elsewhere.
+	 * @param registry the primitives
+	 * @param connections the connections whose reachability {@link #primitives()} shows
+	 */
+	public LockstepEndpoint(LockstepRegistry registry, List<BackendConnection> connections) {
 		this.registry = registry;
+		this.connections = List.copyOf(connections);
 	}
 
 	/**
@@ -74,7 +91,11 @@ public class LockstepEndpoint {
 	 */
 	@ReadOperation
 	public PrimitivesDescriptor primitives() {
-		return new PrimitivesDescriptor(this.registry.all().stream().map(LockstepEndpoint::describe).toList());
+		Map<String, BackendDescriptor> backends = new TreeMap<>();
+		for (BackendConnection connection : this.connections) {
+			backends.put(connection.backend(), new BackendDescriptor(connection.isReachable()));
+		}
+		return new PrimitivesDescriptor(this.registry.all().stream().map(this::describe).toList(), backends);
 	}
 
 	/**
@@ -84,7 +105,7 @@ public class LockstepEndpoint {
 	 */
 	@ReadOperation
 	public PrimitiveDescriptor primitive(@Selector String name) {
-		return this.registry.find(name).map(LockstepEndpoint::describe).orElse(null);
+		return this.registry.find(name).map(this::describe).orElse(null);
 	}
 
 	/**
@@ -122,9 +143,10 @@ public class LockstepEndpoint {
 	}
 
 	/** One {@code state()} of the primitive, and its meters' count of contended waits, if they keep one. */
-	private static PrimitiveDescriptor describe(AsyncPrimitive primitive) {
+	private PrimitiveDescriptor describe(AsyncPrimitive primitive) {
 		PrimitiveState state = primitive.state();
-		return new PrimitiveDescriptor(state.name(), state.kind().word(), boxed(state.permits()),
+		return new PrimitiveDescriptor(state.name(), state.kind().word(),
+				this.registry.backend(primitive.name()).orElse(null), boxed(state.permits()),
 				boxed(state.availablePermits()), boxed(state.parties()), state.set().orElse(null), state.waiting(),
 				state.locked().orElse(null), state.bounded().orElse(null), state.broken().orElse(null),
 				boxed(ContendedCount.of(primitive)));
@@ -139,10 +161,23 @@ public class LockstepEndpoint {
 	}
 
 	/**
-	 * Every primitive, sorted by name.
+	 * Every primitive, sorted by name, and the backends that keep some of them elsewhere.
 	 * @param primitives the primitives
+	 * @param backends the connection of each such backend by id ({@code redis}), left out of the
+	 * JSON when there is none
 	 */
-	public record PrimitivesDescriptor(List<PrimitiveDescriptor> primitives) implements OperationResponseBody {
+	@JsonInclude(Include.NON_EMPTY)
+	public record PrimitivesDescriptor(List<PrimitiveDescriptor> primitives, Map<String, BackendDescriptor> backends)
+			implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The connection of this process to a backend.
+	 * @param reachable whether the backend is reachable now: while it is not, its primitives'
+	 * acquisitions fail
+	 */
+	public record BackendDescriptor(boolean reachable) {
 
 	}
 
@@ -152,6 +187,8 @@ public class LockstepEndpoint {
 	 * @param name the name
 	 * @param kind {@code lock}, {@code semaphore}, {@code event}, {@code condition} or
 	 * {@code barrier}
+	 * @param backend where it lives: {@code memory}, {@code redis}, …; unknown for a primitive
+	 * registered in code without one
 	 * @param permits semaphores: the permits they were made with
 	 * @param available semaphores: the free permits
 	 * @param parties barriers: the calls that make a round
@@ -164,7 +201,7 @@ public class LockstepEndpoint {
 	 * @param contended the acquisitions or waits that had to queue so far, while metrics are on
 	 */
 	@JsonInclude(Include.NON_NULL)
-	public record PrimitiveDescriptor(String name, String kind, Integer permits, Integer available, Integer parties,
+	public record PrimitiveDescriptor(String name, String kind, String backend, Integer permits, Integer available, Integer parties,
 			Boolean set, Integer waiting, Boolean locked, Boolean bounded, Boolean broken, Long contended)
 			implements OperationResponseBody {
 

@@ -1,8 +1,10 @@
 package io.github.lockstep.autoconfigure.endpoint;
 
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
+import io.github.lockstep.spring.BackendConnection;
 import io.github.lockstep.spring.LockstepRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -25,8 +27,8 @@ public final class LockstepEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LockstepEndpoint lockstepEndpoint(LockstepRegistry registry) {
-		return new LockstepEndpoint(registry);
+	LockstepEndpoint lockstepEndpoint(LockstepRegistry registry, ObjectProvider<BackendConnection> connections) {
+		return new LockstepEndpoint(registry, connections.orderedStream().toList());
 	}
 
 	@Bean

@@ -2,8 +2,10 @@ package io.github.lockstep.autoconfigure.health;
 
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
 import io.github.lockstep.autoconfigure.LockstepProperties;
+import io.github.lockstep.spring.BackendConnection;
 import io.github.lockstep.spring.LockstepRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,8 +29,10 @@ public final class LockstepHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "lockstepHealthIndicator")
-	LockstepHealthIndicator lockstepHealthIndicator(LockstepRegistry registry, LockstepProperties properties) {
-		return new LockstepHealthIndicator(registry, properties.getHealth().isDownOnBrokenBarrier());
+	LockstepHealthIndicator lockstepHealthIndicator(LockstepRegistry registry, LockstepProperties properties,
+			ObjectProvider<BackendConnection> connections) {
+		return new LockstepHealthIndicator(registry, properties.getHealth().isDownOnBrokenBarrier(),
+				connections.orderedStream().toList());
 	}
 
 }

@@ -57,6 +57,13 @@ public final class LockstepMetrics implements MeterBinder {
 	/** Gauge: 1 while a barrier is broken. */
 	public static final String BARRIER_BROKEN = "lockstep.barrier.broken";
 
+	/**
+	 * Counter of a backend that leases its grants (Redis), tagged {@code backend} rather than
+	 * {@code name} and {@code kind}: holds of this instance whose lease was lost, so that another
+	 * caller may have been granted the permit while they were still in use.
+	 */
+	public static final String LEASES_LOST = "lockstep.leases.lost";
+
 	private final LockstepRegistry registry;
 
 	private final boolean histogram;

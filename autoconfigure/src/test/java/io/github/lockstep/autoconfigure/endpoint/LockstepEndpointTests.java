@@ -58,6 +58,15 @@ class LockstepEndpointTests {
 	@AutoConfigureRestTestClient
 	class ReadOnlyByDefault {
 
+		/** The backend every primitive of this application comes from. */
+		String backend() {
+			return "memory";
+		}
+
+		private String onBackend(String json) {
+			return json.replace("@backend", backend());
+		}
+
 		@Autowired
 		private RestTestClient client;
 
@@ -97,18 +106,18 @@ class LockstepEndpointTests {
 			waiters.add(nightlyBatch.await());
 			assertThat(waiters).allSatisfy((waiter) -> assertThat(waiter).isNotDone());
 			try {
-				this.client.get().uri("/actuator/lockstep").exchange().expectStatus().isOk().expectBody().json("""
+				this.client.get().uri("/actuator/lockstep").exchange().expectStatus().isOk().expectBody().json(onBackend("""
 						{"primitives": [
-						  {"name": "account", "kind": "condition", "locked": false, "waiting": 1, "contended": %d},
-						  {"name": "cache-warm", "kind": "event", "set": false, "waiting": 3, "contended": %d},
-						  {"name": "inventory", "kind": "lock", "locked": true, "waiting": 1, "contended": %d},
-						  {"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 2, "broken": false,
+						  {"name": "account", "kind": "condition", "backend": "@backend", "locked": false, "waiting": 1, "contended": %d},
+						  {"name": "cache-warm", "kind": "event", "backend": "@backend", "set": false, "waiting": 3, "contended": %d},
+						  {"name": "inventory", "kind": "lock", "backend": "@backend", "locked": true, "waiting": 1, "contended": %d},
+						  {"name": "nightly-batch", "kind": "barrier", "backend": "@backend", "parties": 3, "waiting": 2, "broken": false,
 						   "contended": %d},
-						  {"name": "payment-api", "kind": "semaphore", "permits": 5, "available": 0, "waiting": 2,
+						  {"name": "payment-api", "kind": "semaphore", "backend": "@backend", "permits": 5, "available": 0, "waiting": 2,
 						   "locked": true, "bounded": true, "contended": %d}
 						]}""".formatted(contended.get("account") + 1, contended.get("cache-warm") + 3,
 						contended.get("inventory") + 1, contended.get("nightly-batch") + 2,
-						contended.get("payment-api") + 2), JsonCompareMode.STRICT);
+						contended.get("payment-api") + 2)), JsonCompareMode.STRICT);
 			}
 			finally {
 				waiters.forEach((waiter) -> assertThat(waiter.cancel(false)).isTrue());
@@ -131,10 +140,10 @@ class LockstepEndpointTests {
 			}
 			try {
 				this.client.get().uri("/actuator/lockstep/payment-api").exchange().expectStatus().isOk().expectBody()
-					.json("""
-							{"name": "payment-api", "kind": "semaphore", "permits": 5, "available": 2, "waiting": 0,
+					.json(onBackend("""
+							{"name": "payment-api", "kind": "semaphore", "backend": "@backend", "permits": 5, "available": 2, "waiting": 0,
 							 "locked": false, "bounded": true, "contended": %d}"""
-						.formatted(contended(this.meters, this.registry).get("payment-api")), JsonCompareMode.STRICT);
+						.formatted(contended(this.meters, this.registry).get("payment-api"))), JsonCompareMode.STRICT);
 			}
 			finally {
 				for (int i = 0; i < 3; i++) {
@@ -149,9 +158,9 @@ class LockstepEndpointTests {
 			nightlyBatch.abort();
 			try {
 				this.client.get().uri("/actuator/lockstep/nightly-batch").exchange().expectStatus().isOk().expectBody()
-					.json("""
-							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": true,
-							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+					.json(onBackend("""
+							{"name": "nightly-batch", "kind": "barrier", "backend": "@backend", "parties": 3, "waiting": 0, "broken": true,
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch"))),
 							JsonCompareMode.STRICT);
 			}
 			finally {
@@ -198,6 +207,15 @@ class LockstepEndpointTests {
 	@AutoConfigureRestTestClient
 	class WritesWhenUnrestricted {
 
+		/** The backend every primitive of this application comes from. */
+		String backend() {
+			return "memory";
+		}
+
+		private String onBackend(String json) {
+			return json.replace("@backend", backend());
+		}
+
 		@Autowired
 		private RestTestClient client;
 
@@ -219,15 +237,15 @@ class LockstepEndpointTests {
 			assertThat(waiter).isNotDone();
 			try {
 				long contended = contended(this.meters, this.registry).get("cache-warm");
-				post(this.client, "cache-warm", "{\"action\": \"set\"}").expectStatus().isOk().expectBody().json("""
-						{"name": "cache-warm", "kind": "event", "set": true, "waiting": 0, "contended": %d}"""
-					.formatted(contended), JsonCompareMode.STRICT);
+				post(this.client, "cache-warm", "{\"action\": \"set\"}").expectStatus().isOk().expectBody().json(onBackend("""
+						{"name": "cache-warm", "kind": "event", "backend": "@backend", "set": true, "waiting": 0, "contended": %d}"""
+					.formatted(contended)), JsonCompareMode.STRICT);
 				assertThat(waiter).succeedsWithin(DEADLINE);
 				assertThat(cacheWarm.isSet()).isTrue();
 
-				post(this.client, "cache-warm", "{\"action\": \"clear\"}").expectStatus().isOk().expectBody().json("""
-						{"name": "cache-warm", "kind": "event", "set": false, "waiting": 0, "contended": %d}"""
-					.formatted(contended), JsonCompareMode.STRICT);
+				post(this.client, "cache-warm", "{\"action\": \"clear\"}").expectStatus().isOk().expectBody().json(onBackend("""
+						{"name": "cache-warm", "kind": "event", "backend": "@backend", "set": false, "waiting": 0, "contended": %d}"""
+					.formatted(contended)), JsonCompareMode.STRICT);
 				assertThat(cacheWarm.isSet()).isFalse();
 				CompletableFuture<Void> next = cacheWarm.await();
 				assertThat(next).isNotDone();
@@ -246,9 +264,9 @@ class LockstepEndpointTests {
 			CompletableFuture<Integer> second = nightlyBatch.await();
 			try {
 				post(this.client, "nightly-batch", "{\"action\": \"abort\"}").expectStatus().isOk().expectBody()
-					.json("""
-							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": true,
-							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+					.json(onBackend("""
+							{"name": "nightly-batch", "kind": "barrier", "backend": "@backend", "parties": 3, "waiting": 0, "broken": true,
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch"))),
 							JsonCompareMode.STRICT);
 				assertThat(List.of(first, second)).allSatisfy((waiter) -> assertThat(waiter).failsWithin(DEADLINE)
 					.withThrowableThat()
@@ -258,9 +276,9 @@ class LockstepEndpointTests {
 					.withCauseInstanceOf(BarrierBrokenException.class);
 
 				post(this.client, "nightly-batch", "{\"action\": \"reset\"}").expectStatus().isOk().expectBody()
-					.json("""
-							{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": false,
-							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch")),
+					.json(onBackend("""
+							{"name": "nightly-batch", "kind": "barrier", "backend": "@backend", "parties": 3, "waiting": 0, "broken": false,
+							 "contended": %d}""".formatted(contended(this.meters, this.registry).get("nightly-batch"))),
 							JsonCompareMode.STRICT);
 				List<CompletableFuture<Integer>> round = List.of(nightlyBatch.await(), nightlyBatch.await(),
 						nightlyBatch.await());
@@ -278,9 +296,9 @@ class LockstepEndpointTests {
 			CompletableFuture<Integer> second = nightlyBatch.await();
 			assertThat(nightlyBatch.numberWaiting()).isEqualTo(2);
 			long contended = contended(this.meters, this.registry).get("nightly-batch");
-			post(this.client, "nightly-batch", "{\"action\": \"reset\"}").expectStatus().isOk().expectBody().json("""
-					{"name": "nightly-batch", "kind": "barrier", "parties": 3, "waiting": 0, "broken": false,
-					 "contended": %d}""".formatted(contended), JsonCompareMode.STRICT);
+			post(this.client, "nightly-batch", "{\"action\": \"reset\"}").expectStatus().isOk().expectBody().json(onBackend("""
+					{"name": "nightly-batch", "kind": "barrier", "backend": "@backend", "parties": 3, "waiting": 0, "broken": false,
+					 "contended": %d}""".formatted(contended)), JsonCompareMode.STRICT);
 			assertThat(List.of(first, second)).allSatisfy((waiter) -> assertThat(waiter).failsWithin(DEADLINE)
 				.withThrowableThat()
 				.withCauseInstanceOf(BarrierBrokenException.class));
@@ -342,6 +360,11 @@ class LockstepEndpointTests {
 	@TestPropertySource(properties = "lockstep.backend=" + ForwardingPrimitives.BACKEND)
 	class ReadOnlyOnAnotherBackend extends ReadOnlyByDefault {
 
+		@Override
+		String backend() {
+			return ForwardingPrimitives.BACKEND;
+		}
+
 		@Autowired
 		private LockstepRegistry primitives;
 
@@ -356,6 +379,11 @@ class LockstepEndpointTests {
 	@Nested
 	@TestPropertySource(properties = "lockstep.backend=" + ForwardingPrimitives.BACKEND)
 	class WritesOnAnotherBackend extends WritesWhenUnrestricted {
+
+		@Override
+		String backend() {
+			return ForwardingPrimitives.BACKEND;
+		}
 
 		@Autowired
 		private LockstepRegistry primitives;
@@ -421,7 +449,7 @@ class LockstepEndpointTests {
 		void withoutMetricsTheEndpointGivesConfiguredPermitsButNoContention() {
 			this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=lockstep")
 				.run((context) -> assertThat(context.getBean(LockstepEndpoint.class).primitive("payment-api"))
-					.isEqualTo(new PrimitiveDescriptor("payment-api", "semaphore", 5, 5, null, null, 0, false, false,
+					.isEqualTo(new PrimitiveDescriptor("payment-api", "semaphore", "memory", 5, 5, null, null, 0, false, false,
 							null, null)));
 		}
 
@@ -439,7 +467,7 @@ class LockstepEndpointTests {
 					assertThat(semaphore.acquire()).isNotDone();
 					assertThat(semaphore.acquire()).isNotDone();
 					assertThat(context.getBean(LockstepEndpoint.class).primitive("payment-api"))
-						.isEqualTo(new PrimitiveDescriptor("payment-api", "semaphore", 5, 0, null, null, 2, true, false,
+						.isEqualTo(new PrimitiveDescriptor("payment-api", "semaphore", "memory", 5, 0, null, null, 2, true, false,
 								null, 3L));
 				});
 		}
@@ -460,7 +488,7 @@ class LockstepEndpointTests {
 					assertThat(queued).allSatisfy((waiter) -> assertThat(waiter).isNotDone());
 					MeterRegistry meters = context.getBean(MeterRegistry.class);
 					assertThat(context.getBean(LockstepEndpoint.class).primitive("reports"))
-						.isEqualTo(new PrimitiveDescriptor("reports", "semaphore", 3, 0, null, null, 2, true, false,
+						.isEqualTo(new PrimitiveDescriptor("reports", "semaphore", null, 3, 0, null, null, 2, true, false,
 								null, 2L))
 						.returns(contended(meters, context.getBean(LockstepRegistry.class)).get("reports"),
 								PrimitiveDescriptor::contended);

@@ -32,12 +32,12 @@ class LockstepEndpointWithoutSpringTests {
 		AsyncLock lock = this.registry.register(AsyncLock.create("inventory"));
 		assertThat(lock.tryAcquire()).isTrue();
 		assertThat(this.endpoint.primitive("inventory"))
-			.isEqualTo(new PrimitiveDescriptor("inventory", "lock", null, null, null, null, 0, true, null, null, null));
+			.isEqualTo(new PrimitiveDescriptor("inventory", "lock", null, null, null, null, null, 0, true, null, null, null));
 
 		new LockstepMetrics(this.registry).bindTo(new SimpleMeterRegistry());
 		CompletableFuture<Void> queued = lock.acquire();
 		assertThat(this.endpoint.primitives().primitives()).containsExactly(
-				new PrimitiveDescriptor("inventory", "lock", null, null, null, null, 1, true, null, null, 1L));
+				new PrimitiveDescriptor("inventory", "lock", null, null, null, null, null, 1, true, null, null, 1L));
 		queued.cancel(false);
 		lock.release();
 	}
