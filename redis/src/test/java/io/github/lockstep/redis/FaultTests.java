@@ -39,6 +39,10 @@ class FaultTests {
 	@RegisterExtension
 	final Cluster cluster = new Cluster(redis);
 
+	/** For the hammer, which must not lose a hold to a renewal that a loaded machine delays. */
+	@RegisterExtension
+	final Cluster longLease = new Cluster(redis, Duration.ofSeconds(5));
+
 	@Test
 	void aKilledInstanceLosesItsPermitWithinTheLeaseAndTheNextWaiterGetsIt() throws Exception {
 		Process peer = startPeer("pool", 1);
@@ -122,7 +126,7 @@ class FaultTests {
 
 	@Test
 	void killedConnectionsUnderLoadNeitherDuplicateNorLoseAPermit() throws Exception {
-		List<RedisPrimitives> instances = List.of(this.cluster.instance(), this.cluster.instance());
+		List<RedisPrimitives> instances = List.of(this.longLease.instance(), this.longLease.instance());
 		Hammer hammer = new Hammer(2);
 		for (RedisPrimitives instance : instances) {
 			hammer.start((PermitPrimitive) instance.bounded("pool", 2), 3, 300);
@@ -142,7 +146,7 @@ class FaultTests {
 		assertThat(kills).as("kills while the hammer ran").isGreaterThanOrEqualTo(2);
 		hammer.join(Duration.ofSeconds(60));
 		hammer.assertSafe();
-		this.cluster.assertAllReturned("pool", 2);
+		this.longLease.assertAllReturned("pool", 2);
 	}
 
 	@Test
