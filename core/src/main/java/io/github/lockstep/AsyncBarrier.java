@@ -33,14 +33,20 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * <h2>Threads</h2>
- * No method blocks. The tripping caller's future is already complete when {@code await} returns;
- * the other parties' futures are completed on its thread, in arrival order, before {@code await}
- * returns (or, when called from inside a Lockstep continuation, as soon as that continuation
- * returns). Unlike asyncio there is no "draining" phase: a round ends the moment it trips, so an
- * arrival right after it counts towards the next round.
+ * Every implementation: no method blocks except, on a network backend, the synchronous forms of
+ * the commands (see {@link AsyncPrimitive}); waiting holds no thread; the arrival that trips the
+ * barrier completes every wait of its round, though not necessarily before its {@code await}
+ * returns, nor on its thread. There is no "draining" phase, unlike asyncio: a round ends the
+ * moment it trips, so an arrival right after it counts towards the next round.
  *
- * <p>Memory consistency effects: actions before an {@code await} <i>happen-before</i> actions after
- * every wait of the same round completes.
+ * <p>The in-memory barrier adds: the tripping caller's future is already complete when
+ * {@code await} returns, and the other parties' futures are completed on its thread, in arrival
+ * order, before {@code await} returns (or, when called from inside a Lockstep continuation, as
+ * soon as that continuation returns); {@code abort()} and {@code reset()} likewise break the
+ * waiters before they return.
+ *
+ * <p>Memory consistency effects, for every implementation within one process: actions before an
+ * {@code await} <i>happen-before</i> actions after every wait of the same round completes.
  */
 public interface AsyncBarrier extends AsyncPrimitive {
 

@@ -43,10 +43,18 @@ import java.util.function.BooleanSupplier;
  * not yet signalled.
  *
  * <h2>Threads</h2>
- * No method blocks. A continuation runs on the thread that hands the lock back to the waiter.
+ * Every implementation: no method blocks except, on a network backend, the synchronous forms of
+ * the commands (see {@link AsyncPrimitive}); waiting holds no thread; a wait completes once its
+ * lock is held again, which may be after the {@code release()} that handed the lock back has
+ * returned, on another thread.
  *
- * <p>Memory consistency effects: actions before a {@code signal} and the {@code release()} that
- * follows it <i>happen-before</i> actions after the wait it completes.
+ * <p>The in-memory condition adds: over an in-memory lock, a wait's continuation runs on the
+ * thread that hands the lock back, before that {@code release()} returns. It works over any
+ * {@link AsyncLock}, and completes a wait when that lock's re-acquisition completes.
+ *
+ * <p>Memory consistency effects, for every implementation within one process: actions before a
+ * {@code signal} and the {@code release()} that follows it <i>happen-before</i> actions after the
+ * wait it completes.
  */
 public interface AsyncCondition extends AsyncPrimitive {
 

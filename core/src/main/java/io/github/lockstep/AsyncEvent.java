@@ -24,12 +24,18 @@ import java.util.concurrent.CompletableFuture;
  * when interrupted.
  *
  * <h2>Threads</h2>
- * No method blocks. {@code set()} completes the waiting futures, in the order they started
- * waiting, on the calling thread before it returns (or, when called from inside a Lockstep
- * continuation, as soon as that continuation returns).
+ * Every implementation: no method blocks except, on a network backend, the synchronous forms of
+ * the commands (see {@link AsyncPrimitive}); waiting holds no thread; {@code set()} completes every
+ * waiter, though not necessarily before it returns, nor on the calling thread.
  *
- * <p>Memory consistency effects: actions in a thread before {@code set()} <i>happen-before</i>
- * actions after a wait that it completes, or that finds the event set.
+ * <p>The in-memory event adds: {@code set()} completes the waiting futures, in the order they
+ * started waiting, on the calling thread before it returns (or, when called from inside a
+ * Lockstep continuation, as soon as that continuation returns), and a wait on a set event is
+ * complete when {@code await} returns.
+ *
+ * <p>Memory consistency effects, for every implementation within one process: actions in a thread
+ * before {@code set()} <i>happen-before</i> actions after a wait that it completes, or that finds
+ * the event set.
  */
 public interface AsyncEvent extends AsyncPrimitive {
 

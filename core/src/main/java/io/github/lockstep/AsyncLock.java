@@ -43,19 +43,27 @@ import java.util.function.Supplier;
  * A future that completes normally must be matched by exactly one {@link #release()}.
  *
  * <h2>Threads</h2>
- * No method blocks. A continuation attached to a queued future runs on the thread that ended
- * the wait: the one calling {@code release()}, or the canceller, or, for a timeout, Lockstep's
- * single {@code lockstep-timeouts} thread (the JDK's delayer thread for {@code orTimeout}); keep
- * such continuations short, or move them with {@code thenApplyAsync}. A
- * release called from inside such a continuation is queued and run by the outermost one, so a
- * chain of any length of continuations that release does not grow the stack. Continuations never
- * run while Lockstep holds an internal lock. A blocking {@code join()} inside a continuation that
- * Lockstep is running is refused with {@link IllegalStateException}: it would wait for a hand-off
- * queued behind itself.
+ * What every implementation promises: waiting holds no thread, and no method blocks except, on a
+ * network backend, the synchronous forms of the commands (see {@link AsyncPrimitive}). A granted
+ * future completes once the lock is the caller's, but not necessarily before the
+ * {@code release()} that granted it returns, nor on the releasing thread: a network backend
+ * completes it on its own delivery thread. Continuations never run while the implementation holds
+ * an internal lock, and a chain of continuations of any length that each release does not grow
+ * the stack. Keep continuations short, or move them with {@code thenApplyAsync}.
  *
- * <p>Memory consistency effects: actions in a thread before a {@code release()}
- * <i>happen-before</i> actions after the acquisition it grants, including the continuations of
- * the granted future.
+ * <p>What the in-memory lock adds: the hand-off is synchronous. An acquisition of a free lock is
+ * complete when {@code acquire} returns, and {@code release()} completes the future it grants
+ * before it returns, so {@code isDone()} is true right after. A continuation attached to a queued
+ * future runs on the thread that ended the wait: the one calling {@code release()}, or the
+ * canceller, or, for a timeout, Lockstep's single {@code lockstep-timeouts} thread (the JDK's
+ * delayer thread for {@code orTimeout}). A release called from inside such a continuation is
+ * queued and run by the outermost one, once the continuation returns. A blocking {@code join()}
+ * inside a continuation that Lockstep is running is refused with {@link IllegalStateException}: it
+ * would wait for a hand-off queued behind itself.
+ *
+ * <p>Memory consistency effects, for every implementation within one process: actions in a thread
+ * before a {@code release()} <i>happen-before</i> actions after the acquisition it grants,
+ * including the continuations of the granted future.
  */
 public interface AsyncLock extends AsyncPrimitive {
 

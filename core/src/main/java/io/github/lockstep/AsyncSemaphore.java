@@ -30,12 +30,16 @@ import java.util.function.Supplier;
  * completion must be matched by one {@link #release()}.
  *
  * <h2>Threads</h2>
- * As for {@link AsyncLock}: no method blocks, continuations run on the thread that grants the
- * permit, nested releases are trampolined, and a blocking {@code join()} inside a Lockstep
- * continuation is refused.
+ * As for {@link AsyncLock}. Every implementation: waiting holds no thread, a granted future may
+ * complete after the {@code release()} that granted it returned and on another thread, and
+ * continuations that release do not grow the stack. The in-memory semaphore adds a synchronous
+ * hand-off: a free permit is granted before {@code acquire} returns, {@code release()} completes
+ * the future it grants before it returns, continuations run on the thread that ended the wait,
+ * nested releases are trampolined, and a blocking {@code join()} inside a Lockstep continuation is
+ * refused.
  *
- * <p>Memory consistency effects: actions in a thread before a {@code release()}
- * <i>happen-before</i> actions after the acquisition it grants.
+ * <p>Memory consistency effects, for every implementation within one process: actions in a thread
+ * before a {@code release()} <i>happen-before</i> actions after the acquisition it grants.
  */
 public interface AsyncSemaphore extends AsyncPrimitive {
 

@@ -1,47 +1,20 @@
 package io.github.lockstep;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** {@link AsyncEvent} as a flag and a queue of waiters. */
-final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
-
-	private final String name;
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final WaitQueue queue = new WaitQueue();
+final class InMemoryEvent extends QueuedSync implements AsyncEvent, Instrumented {
 
 	private volatile boolean set;
 
-	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
-
 	InMemoryEvent(String name) {
-		this.name = name;
+		this(name, TimeoutScheduler.shared());
 	}
 
-	@Override
-	public String name() {
-		return this.name;
-	}
-
-	@Override
-	public PrimitiveKind kind() {
-		return PrimitiveKind.EVENT;
-	}
-
-	@Override
-	public PrimitiveProbe probe() {
-		return this.probe;
-	}
-
-	@Override
-	public void probe(PrimitiveProbe probe) {
-		this.probe = Objects.requireNonNull(probe, "probe");
+	InMemoryEvent(String name, TimeoutScheduler scheduler) {
+		super(PrimitiveKind.EVENT, name, scheduler);
 	}
 
 	@Override
@@ -56,18 +29,15 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 				return;
 			}
 			this.set = true;
-			woken = new ArrayList<>(this.queue.size());
-			for (Waiter<?> waiter = this.queue.poll(); waiter != null; waiter = this.queue.poll()) {
+			woken = takeAll();
+			for (Waiter<?> waiter : woken) {
 				waiter.grant(null);
-				woken.add(waiter);
 			}
 		}
 		finally {
 			this.lock.unlock();
 		}
-		for (Waiter<?> waiter : woken) {
-			Trampoline.run(waiter::settle);
-		}
+		settleAll(woken);
 	}
 
 	@Override
@@ -94,48 +64,13 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 		if (this.set) {
 			return Settled.ACQUIRED;
 		}
-		if (nanos <= 0) {
-			return Waiter.refused(this.probe, new AcquireTimeoutException(kind().displayName(), this.name, timeout));
-		}
-		Waiter<Void> waiter = new Waiter<>(this);
-		CompletableFuture<Void> result = enqueue(waiter);
-		if (result == waiter) {
-			waiter.startTimer(timeout, nanos);
-		}
-		return result;
+		return (nanos > 0) ? timed(enqueue(new Waiter<>(this)), timeout, nanos) : refuseTimeout(timeout);
 	}
 
 	private CompletableFuture<Void> enqueue(Waiter<Void> waiter) {
 		this.lock.lock();
 		try {
-			if (this.set) {
-				return Settled.ACQUIRED;
-			}
-			waiter.queued();
-			this.queue.add(waiter);
-			return waiter;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	@Override
-	public boolean withdraw(Waiter<?> waiter) {
-		this.lock.lock();
-		try {
-			return this.queue.remove(waiter);
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	@Override
-	public int queueLength() {
-		this.lock.lock();
-		try {
-			return this.queue.size();
+			return this.set ? Settled.ACQUIRED : add(waiter);
 		}
 		finally {
 			this.lock.unlock();
@@ -147,7 +82,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 	public PrimitiveState state() {
 		this.lock.lock();
 		try {
-			return PrimitiveState.event(this.name, this.set, this.queue.size());
+			return PrimitiveState.event(name(), this.set, this.queue.size());
 		}
 		finally {
 			this.lock.unlock();
@@ -157,7 +92,7 @@ final class InMemoryEvent implements AsyncEvent, Waiter.Owner, Instrumented {
 	@Override
 	public String toString() {
 		int waiters = queueLength();
-		return "Event '" + this.name + "' [" + (this.set ? "set" : "unset") + ((waiters > 0) ? ", waiters:" + waiters : "")
+		return "Event '" + name() + "' [" + (this.set ? "set" : "unset") + ((waiters > 0) ? ", waiters:" + waiters : "")
 				+ "]";
 	}
 

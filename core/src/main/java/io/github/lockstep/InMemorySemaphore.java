@@ -1,68 +1,34 @@
 package io.github.lockstep;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /** {@link AsyncSemaphore} over a {@link PermitSync}. */
-final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
-
-	private final PermitSync sync;
+final class InMemorySemaphore extends PermitPrimitive implements AsyncSemaphore {
 
 	private final boolean bounded;
 
 	private final int permits;
 
 	InMemorySemaphore(String name, int permits, boolean bounded) {
-		if (permits < 0) {
-			throw new IllegalArgumentException(
-					"Semaphore '" + name + "': initial value must be >= 0, but was " + permits);
-		}
-		this.sync = new PermitSync(PrimitiveKind.SEMAPHORE, name, permits, bounded ? permits : Integer.MAX_VALUE,
-				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false);
+		this(name, permits, bounded, TimeoutScheduler.shared());
+	}
+
+	InMemorySemaphore(String name, int permits, boolean bounded, TimeoutScheduler scheduler) {
+		super(new PermitSync(PrimitiveKind.SEMAPHORE, name, checkPermits(name, permits), bounded ? permits : Integer.MAX_VALUE,
+				bounded ? "BoundedSemaphore released too many times" : "maximum permit count exceeded", false,
+				scheduler));
 		this.bounded = bounded;
 		this.permits = permits;
 	}
 
-	@Override
-	public String name() {
-		return this.sync.name();
-	}
-
-	@Override
-	public PrimitiveProbe probe() {
-		return this.sync.probe();
-	}
-
-	@Override
-	public void probe(PrimitiveProbe probe) {
-		this.sync.probe(probe);
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire() {
-		return this.sync.acquire();
-	}
-
-	@Override
-	public CompletableFuture<Void> acquire(Duration timeout) {
-		return this.sync.acquire(timeout);
-	}
-
-	@Override
-	public boolean tryAcquire() {
-		return this.sync.tryAcquire();
-	}
-
-	@Override
-	public void release() {
-		this.sync.release();
-	}
-
-	@Override
-	public boolean isLocked() {
-		return this.sync.isExhausted();
+	private static int checkPermits(String name, int permits) {
+		if (permits < 0) {
+			throw new IllegalArgumentException(
+					"Semaphore '" + name + "': initial value must be >= 0, but was " + permits);
+		}
+		return permits;
 	}
 
 	@Override
@@ -73,11 +39,6 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 	@Override
 	public boolean isBounded() {
 		return this.bounded;
-	}
-
-	@Override
-	public int queueLength() {
-		return this.sync.queueLength();
 	}
 
 	@Override
@@ -98,11 +59,11 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 		return Guard.run(acquire(), () -> {
 			// before the release hands the permit on and runs the next holder's continuations
 			if (hold.begun) {
-				this.sync.probe().holdEnded(hold.started);
+				this.sync.holdEnded(hold.started);
 			}
 			release();
 		}, () -> {
-			hold.started = this.sync.probe().holdStarted();
+			hold.started = this.sync.holdStarted();
 			hold.begun = true;
 			return action.get();
 		});
@@ -115,11 +76,6 @@ final class InMemorySemaphore implements AsyncSemaphore, Instrumented {
 
 		long started;
 
-	}
-
-	@Override
-	public String toString() {
-		return this.sync.toString();
 	}
 
 }

@@ -3,9 +3,7 @@ package io.github.lockstep;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The fair, cancellable permit counter behind {@link AsyncLock} and {@link AsyncSemaphore}.
@@ -26,9 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The probe hears of waits from {@link Waiter}; holds are reported only for a lock
  * ({@code timesHolds}), whose one holder makes an acquire and a release a pair. A permit taken at
- * once costs the probe nothing else, so an uninstrumented primitive pays one field read.
+ * once costs the probe nothing else, so an uninstrumented primitive pays one field read. As
+ * everywhere in {@link QueuedSync}, a probe is called only after the change it reports: a wait's
+ * start once the waiter is counted in {@code state} and queued, a hold's start once the permit is
+ * taken (by the CAS, or by the hand-off with {@code state} updated).
  */
-final class PermitSync implements Waiter.Owner {
+final class PermitSync extends QueuedSync {
 
 	private static final VarHandle STATE;
 
@@ -41,10 +42,6 @@ final class PermitSync implements Waiter.Owner {
 		}
 	}
 
-	private final PrimitiveKind kind;
-
-	private final String name;
-
 	/** The most permits a release may leave free; {@link Integer#MAX_VALUE} when unbounded. */
 	private final int bound;
 
@@ -52,44 +49,19 @@ final class PermitSync implements Waiter.Owner {
 
 	private final boolean timesHolds;
 
-	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
-
 	/** The probe's token for the current hold of a lock; written by whoever is granted it. */
-	private long holdStarted;
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final WaitQueue queue = new WaitQueue();
+	private long holdToken;
 
 	@SuppressWarnings("unused") // accessed through STATE
 	private volatile int state;
 
-	PermitSync(PrimitiveKind kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds) {
-		this.kind = kind;
+	PermitSync(PrimitiveKind kind, String name, int permits, int bound, String overReleaseMessage, boolean timesHolds,
+			TimeoutScheduler scheduler) {
+		super(kind, name, scheduler);
 		this.timesHolds = timesHolds;
-		this.name = name;
 		this.bound = bound;
 		this.overReleaseMessage = overReleaseMessage;
 		this.state = permits;
-	}
-
-	@Override
-	public PrimitiveKind kind() {
-		return this.kind;
-	}
-
-	@Override
-	public String name() {
-		return this.name;
-	}
-
-	@Override
-	public PrimitiveProbe probe() {
-		return this.probe;
-	}
-
-	void probe(PrimitiveProbe probe) {
-		this.probe = Objects.requireNonNull(probe, "probe");
 	}
 
 	boolean tryAcquire() {
@@ -124,15 +96,7 @@ final class PermitSync implements Waiter.Owner {
 		if (tryAcquire()) {
 			return Settled.ACQUIRED;
 		}
-		if (nanos <= 0) {
-			return Waiter.refused(this.probe, new AcquireTimeoutException(this.kind.displayName(), this.name, timeout));
-		}
-		Waiter<Void> waiter = new Waiter<>(this);
-		CompletableFuture<Void> result = enqueue(waiter);
-		if (result == waiter) {
-			waiter.startTimer(timeout, nanos);
-		}
-		return result;
+		return (nanos > 0) ? timed(enqueue(new Waiter<>(this)), timeout, nanos) : refuseTimeout(timeout);
 	}
 
 	private CompletableFuture<Void> enqueue(Waiter<Void> waiter) {
@@ -147,9 +111,7 @@ final class PermitSync implements Waiter.Owner {
 					}
 				}
 				else if (STATE.compareAndSet(this, s, s - 1)) {
-					waiter.queued();
-					this.queue.add(waiter);
-					return waiter;
+					return add(waiter);
 				}
 			}
 		}
@@ -159,21 +121,21 @@ final class PermitSync implements Waiter.Owner {
 	}
 
 	void release() {
-		long started = this.timesHolds ? this.holdStarted : 0;
+		long started = this.timesHolds ? this.holdToken : 0;
 		Waiter<?> next = returnPermit();
 		if (this.timesHolds) {
 			// before the hand-off runs the next holder's continuations, which are not this hold
-			this.probe.holdEnded(started);
+			holdEnded(started);
 		}
 		if (next != null) {
 			Trampoline.run(next::settle);
 		}
 	}
 
-	/** Reports a lock's new hold. */
+	/** Reports a lock's new hold, once the permit is taken and the state says so. */
 	private void held() {
 		if (this.timesHolds) {
-			this.holdStarted = this.probe.holdStarted();
+			this.holdToken = holdStarted();
 		}
 	}
 
@@ -188,7 +150,7 @@ final class PermitSync implements Waiter.Owner {
 			// waiters queued nothing is free, so every one of the bound's permits is held, unless
 			// the bound is zero (asyncio's BoundedSemaphore(0) refuses every release).
 			if (s >= this.bound || (s < 0 && this.bound == 0)) {
-				throw new IllegalStateException(this.kind.displayName() + " '" + this.name + "': " + this.overReleaseMessage);
+				throw new IllegalStateException(kind().displayName() + " '" + name() + "': " + this.overReleaseMessage);
 			}
 			if (s >= 0) {
 				if (STATE.compareAndSet(this, s, s + 1)) {
@@ -215,8 +177,10 @@ final class PermitSync implements Waiter.Owner {
 			}
 			Waiter<?> first = this.queue.poll();
 			first.grant(null);
-			held();
 			this.state = s + 1;
+			// still holding the lock, so that a late cancel, which settles the grant itself, finds
+			// the hold reported before the new holder can release it
+			held();
 			return first;
 		}
 		finally {
@@ -224,31 +188,22 @@ final class PermitSync implements Waiter.Owner {
 		}
 	}
 
+	/** A withdrawn waiter gives its place back: one waiter fewer. */
 	@Override
-	public boolean withdraw(Waiter<?> waiter) {
-		this.lock.lock();
-		try {
-			if (!this.queue.remove(waiter)) {
-				return false;
-			}
-			this.state = this.state + 1;
-			return true;
-		}
-		finally {
-			this.lock.unlock();
-		}
+	void withdrawn() {
+		this.state = this.state + 1;
 	}
 
 	/** A lock's state, from one read of {@code state}. */
 	PrimitiveState lockState() {
 		int s = this.state;
-		return PrimitiveState.lock(this.name, s <= 0, Math.max(-s, 0));
+		return PrimitiveState.lock(name(), s <= 0, Math.max(-s, 0));
 	}
 
 	/** A semaphore's state, from one read of {@code state}. */
 	PrimitiveState semaphoreState(int permits, boolean bounded) {
 		int s = this.state;
-		return PrimitiveState.semaphore(this.name, permits, bounded, Math.max(s, 0), Math.max(-s, 0));
+		return PrimitiveState.semaphore(name(), permits, bounded, Math.max(s, 0), Math.max(-s, 0));
 	}
 
 	/** Free permits; zero while anyone waits. */
@@ -256,7 +211,9 @@ final class PermitSync implements Waiter.Owner {
 		return Math.max(this.state, 0);
 	}
 
-	int queueLength() {
+	/** Queued waiters, from the state alone: no lock. */
+	@Override
+	public int queueLength() {
 		return Math.max(-this.state, 0);
 	}
 
@@ -269,9 +226,9 @@ final class PermitSync implements Waiter.Owner {
 	@Override
 	public String toString() {
 		int s = this.state;
-		String value = (s > 0 && this.kind != PrimitiveKind.LOCK) ? ", value:" + s : "";
+		String value = (s > 0 && kind() != PrimitiveKind.LOCK) ? ", value:" + s : "";
 		String waiters = (s < 0) ? ", waiters:" + (-s) : "";
-		return this.kind.displayName() + " '" + this.name + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
+		return kind().displayName() + " '" + name() + "' [" + ((s > 0) ? "unlocked" : "locked") + value + waiters + "]";
 	}
 
 }

@@ -29,8 +29,11 @@ package io.github.lockstep;
  * completions race (a cancel against a grant or a timeout) the report may land a moment after.
  *
  * <p>Probes are called on the threads that wait, grant and release, sometimes while the primitive
- * holds its internal lock: they must be fast, must not block, must not call back into a primitive
- * and must not throw.
+ * holds its internal lock: they must be fast, must not block and must not call back into a
+ * primitive. A probe is called only once the change it reports is complete, and what it throws
+ * never changes an outcome: the primitive logs the first failure (with {@link System.Logger}, on
+ * the logger named after this interface), goes on as if the call had returned (a start's token is
+ * then {@code 0}) and does not log that probe's later failures.
  */
 public interface PrimitiveProbe {
 

@@ -1,21 +1,19 @@
 package io.github.lockstep;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The one daemon thread that ends timed waits. Continuations of a wait that times out run on it,
- * as they do on {@link java.util.concurrent.CompletableFuture}'s own delayer for {@code orTimeout}.
+ * The shared {@link TimeoutScheduler}: one daemon thread that ends timed waits. Continuations of
+ * a wait that times out run on it, as they do on {@link java.util.concurrent.CompletableFuture}'s
+ * own delayer for {@code orTimeout}.
  */
 final class Timeouts {
 
-	private Timeouts() {
-	}
+	/** Reaches the executor only when called, so that the thread starts with the first timed wait. */
+	static final TimeoutScheduler SHARED = (task, delay, unit) -> Executor.instance.schedule(task, delay, unit);
 
-	static ScheduledFuture<?> schedule(Runnable task, long nanos) {
-		return Scheduler.instance.schedule(task, nanos, TimeUnit.NANOSECONDS);
+	private Timeouts() {
 	}
 
 	/** Converts a timeout to nanoseconds, saturating instead of overflowing. */
@@ -32,7 +30,7 @@ final class Timeouts {
 	}
 
 	/** Holder idiom: the thread starts with the first timed wait, not with the first primitive. */
-	private static final class Scheduler {
+	private static final class Executor {
 
 		static final ScheduledThreadPoolExecutor instance = create();
 

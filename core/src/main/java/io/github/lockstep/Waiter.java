@@ -7,7 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * primitive's lock: the primitive takes the waiter out of its queue to grant or break it, recording
  * the {@code outcome} ({@link #grant}/{@link #breakWith}) and completing the future afterwards,
  * outside its lock ({@link #settle}); or a cancel, timeout or {@code completeExceptionally}
- * {@linkplain Owner#withdraw withdraws} it first. Whoever loses the race finds the waiter out of
+ * {@linkplain QueuedSync#withdraw withdraws} it first. Whoever loses the race finds the waiter out of
  * the queue: a late canceller settles the future with the recorded outcome itself (so the caller
  * holds what was granted, and {@code isDone()} is true when {@code cancel} returns), a late grant
  * finds the future done and does nothing. A second withdrawal (a cancel racing a timeout) finds no
@@ -33,27 +33,7 @@ import java.util.function.Supplier;
  */
 class Waiter<T> extends CompletableFuture<T> {
 
-	/** The primitive a waiter is queued on. */
-	interface Owner {
-
-		/**
-		 * Takes {@code waiter} out of the queue if it is still there, holding the primitive's lock.
-		 * @return {@code true} if it was queued (it is now abandoned), {@code false} if the
-		 * primitive already took it out to grant or break it
-		 */
-		boolean withdraw(Waiter<?> waiter);
-
-		/** Returns the kind of primitive; its display name starts the messages. */
-		PrimitiveKind kind();
-
-		String name();
-
-		/** Returns the probe that waits on this primitive report to. */
-		PrimitiveProbe probe();
-
-	}
-
-	private final Owner owner;
+	private final QueuedSync owner;
 
 	/** Queue links, guarded by the owner's lock; {@code next == null} when not queued. */
 	Waiter<?> prev;
@@ -66,7 +46,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	/** How the wait ends once taken out of the queue by the owner; guarded by the owner's lock. */
 	private Object outcome = PENDING;
 
-	private volatile ScheduledFuture<?> timer;
+	private volatile Future<?> timer;
 
 	/**
 	 * The probe's token from when the wait was queued, written under the owner's lock; then
@@ -90,21 +70,18 @@ class Waiter<T> extends CompletableFuture<T> {
 		}
 	}
 
-	Waiter(Owner owner) {
+	Waiter(QueuedSync owner) {
 		this.owner = owner;
 	}
 
 	// --- the owner's side: decide under the lock, settle outside it
 
-	/** Reports the wait as started; called holding the owner's lock, right before queueing it. */
+	/**
+	 * Reports the wait as started; called holding the owner's lock, right after queueing it (and so
+	 * before anyone can take it out again).
+	 */
 	final void queued() {
-		STARTED.setOpaque(this, this.owner.probe().waitStarted());
-	}
-
-	/** A caller refused without queueing, reported as a wait that started and ended at once. */
-	static <T> CompletableFuture<T> refused(PrimitiveProbe probe, LockstepException failure) {
-		probe.waitEnded(probe.waitStarted(), WaitOutcome.of(failure));
-		return CompletableFuture.failedFuture(failure);
+		STARTED.setOpaque(this, this.owner.waitStarted());
 	}
 
 	/** Records a grant; called holding the owner's lock, right after taking the waiter out. */
@@ -164,20 +141,21 @@ class Waiter<T> extends CompletableFuture<T> {
 	private void reportEnd(WaitOutcome outcome) {
 		long started = (long) STARTED.getAndSet(this, REPORTED);
 		if (started != REPORTED) {
-			this.owner.probe().waitEnded(started, outcome);
+			this.owner.waitEnded(started, outcome);
 		}
 	}
 
 	/** Ends the wait with a timeout after {@code nanos}, unless it ends before. */
 	final void startTimer(Duration timeout, long nanos) {
-		ScheduledFuture<?> task = Timeouts.schedule(() -> Trampoline.run(() -> expire(timeout)), nanos);
+		Future<?> task = this.owner.scheduler()
+			.schedule(() -> Trampoline.run(() -> expire(timeout)), nanos, TimeUnit.NANOSECONDS);
 		this.timer = task;
 		if (isDone()) {
 			task.cancel(false);
 		}
 	}
 
-	/** Called on the timeout thread when the time is up. */
+	/** Called on the scheduler's thread when the time is up. */
 	void expire(Duration timeout) {
 		if (this.owner.withdraw(this)) {
 			fail(new AcquireTimeoutException(this.owner.kind().displayName(), this.owner.name(), timeout));
@@ -202,7 +180,7 @@ class Waiter<T> extends CompletableFuture<T> {
 	}
 
 	private void stopTimer() {
-		ScheduledFuture<?> task = this.timer;
+		Future<?> task = this.timer;
 		if (task != null) {
 			task.cancel(false);
 		}

@@ -40,6 +40,23 @@ class BarrierStressTests {
 
 	@Test
 	void everyRoundThatTripsHandsOutEachIndexOnceInArrivalOrder() throws InterruptedException {
+		run();
+	}
+
+	/** The same with a probe that throws from every third call. */
+	@Test
+	void everyRoundThatTripsHandsOutEachIndexOnceInArrivalOrderWhenTheProbeOftenThrows()
+			throws InterruptedException {
+		FlakyProbe probe = new FlakyProbe();
+		((Instrumented) this.barrier).probe(probe);
+		try (ProbeFailureLog log = ProbeFailureLog.open()) {
+			run();
+			assertThat(probe.thrown()).isPositive();
+			assertThat(log.records()).hasSize(1);
+		}
+	}
+
+	private void run() throws InterruptedException {
 		List<Runnable> bodies = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			SplittableRandom random = this.support.split();

@@ -57,6 +57,23 @@ class ConditionStressTests {
 
 	@Test
 	void waitsCompleteHoldingTheLockAndEveryHoldIsReleasedOnce() throws InterruptedException {
+		run();
+	}
+
+	/** The same with a probe that throws from every third call, waits and the own lock's holds alike. */
+	@Test
+	void waitsCompleteHoldingTheLockAndEveryHoldIsReleasedOnceWhenTheProbeOftenThrows()
+			throws InterruptedException {
+		FlakyProbe probe = new FlakyProbe();
+		((Instrumented) this.condition).probe(probe);
+		try (ProbeFailureLog log = ProbeFailureLog.open()) {
+			run();
+			assertThat(probe.thrown()).isPositive();
+			assertThat(log.records()).hasSize(1);
+		}
+	}
+
+	private void run() throws InterruptedException {
 		List<Runnable> bodies = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			Worker worker = new Worker(this.support.split());

@@ -44,6 +44,23 @@ class EventStressTests {
 
 	@Test
 	void queuedWaitsCompleteOnlyBySetAndTheLastSetEndsEveryWait() throws InterruptedException {
+		run();
+	}
+
+	/** The same with a probe that throws from every third call. */
+	@Test
+	void queuedWaitsCompleteOnlyBySetAndTheLastSetEndsEveryWaitWhenTheProbeOftenThrows()
+			throws InterruptedException {
+		FlakyProbe probe = new FlakyProbe();
+		((Instrumented) this.event).probe(probe);
+		try (ProbeFailureLog log = ProbeFailureLog.open()) {
+			run();
+			assertThat(probe.thrown()).isPositive();
+			assertThat(log.records()).hasSize(1);
+		}
+	}
+
+	private void run() throws InterruptedException {
 		List<Runnable> bodies = new ArrayList<>();
 		SplittableRandom setterRandom = this.support.split();
 		bodies.add(() -> toggle(setterRandom));

@@ -186,7 +186,7 @@ public abstract class PermitModel {
 	 * thread could release. The hand-written ones start from held and queued permits by naming
 	 * the parallel threads in their initial part.
 	 */
-	static ModelCheckingOptions options(Class<? extends Spec> spec, int iterations, int invocations,
+	static ModelCheckingOptions options(Class<?> spec, int iterations, int invocations,
 			ExecutionScenario... custom) {
 		ModelCheckingOptions options = new ModelCheckingOptions().sequentialSpecification(spec)
 			.verifier(QuiescentConsistencyVerifier.class)
@@ -208,7 +208,7 @@ public abstract class PermitModel {
 	}
 
 	/** The operation {@code name} of {@code model} with the given arguments. */
-	static Actor actor(Class<? extends PermitModel> model, String name, Object... args) {
+	static Actor actor(Class<?> model, String name, Object... args) {
 		for (Method method : model.getMethods()) {
 			if (method.getName().equals(name) && method.getParameterCount() == args.length
 					&& method.isAnnotationPresent(Operation.class)) {

@@ -46,6 +46,9 @@ class ProbeTests {
 	/** A timeout that is what a test is about. */
 	private static final Duration SHORT = Duration.ofMillis(20);
 
+	/** Runs the primitives' own timeouts when a test advances it; {@code orTimeout} and {@code get} run on real time. */
+	private final ManualScheduler time = new ManualScheduler();
+
 	// --- lock and semaphore: the waits PermitSync reports
 
 	/** A lock or a semaphore, with no permit free, whose probe is set once its permits are taken. */
@@ -53,8 +56,8 @@ class ProbeTests {
 
 		LOCK {
 			@Override
-			Permits exhausted(PrimitiveProbe probe) {
-				AsyncLock lock = AsyncLock.create("probe-lock");
+			Permits exhausted(PrimitiveProbe probe, TimeoutScheduler scheduler) {
+				AsyncLock lock = new InMemoryLock("probe-lock", scheduler);
 				assertThat(lock.tryAcquire()).isTrue();
 				((Instrumented) lock).probe(probe);
 				return new Permits(lock::acquire, lock::acquire, lock::tryAcquire, lock::release, lock::queueLength,
@@ -64,15 +67,15 @@ class ProbeTests {
 
 		SEMAPHORE {
 			@Override
-			Permits exhausted(PrimitiveProbe probe) {
-				AsyncSemaphore semaphore = AsyncSemaphore.create("probe-semaphore", 0);
+			Permits exhausted(PrimitiveProbe probe, TimeoutScheduler scheduler) {
+				AsyncSemaphore semaphore = new InMemorySemaphore("probe-semaphore", 0, false, scheduler);
 				((Instrumented) semaphore).probe(probe);
 				return new Permits(semaphore::acquire, semaphore::acquire, semaphore::tryAcquire, semaphore::release,
 						semaphore::queueLength, (Instrumented) semaphore);
 			}
 		};
 
-		abstract Permits exhausted(PrimitiveProbe probe);
+		abstract Permits exhausted(PrimitiveProbe probe, TimeoutScheduler scheduler);
 
 	}
 
@@ -108,7 +111,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void permitTakenAtOnceReportsNoWait(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		permits.release();
 		assertThat(permits.acquire()).isCompleted();
 		permits.release();
@@ -127,7 +130,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void queuedWaitGrantedByAReleaseEndsAcquiredBeforeItsContinuationsRun(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(probe.waits()).containsExactly("wait+1");
@@ -141,7 +144,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void queuedWaitsAreReportedInTheOrderTheyAreHandedOff(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> first = permits.acquire();
 		CompletableFuture<Void> second = permits.acquire(Duration.ofMinutes(1));
 		permits.release();
@@ -156,7 +159,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void cancelledWaitEndsCancelledBeforeItsContinuationsRun(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter.cancel(false)).isTrue();
@@ -173,12 +176,18 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void timedWaitThatRunsOutEndsTimedOut(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire(SHORT);
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
-		assertThat(waiter).failsWithin(DEADLINE).withThrowableThat().withCauseInstanceOf(AcquireTimeoutException.class);
+		this.time.advance(SHORT.minusNanos(1));
+		assertThat(waiter).isNotDone();
+		assertThat(probe.waits()).containsExactly("wait+1");
+		this.time.advance(Duration.ofNanos(1));
+		assertThat(waiter).failsWithin(Duration.ZERO)
+			.withThrowableThat()
+			.withCauseInstanceOf(AcquireTimeoutException.class);
 		assertThat(probe.waits()).containsExactly("wait+1", "wait-1 TIMEOUT");
-		assertThat(seen).succeedsWithin(DEADLINE).isEqualTo(List.of("wait+1", "wait-1 TIMEOUT"));
+		assertThat(seen).isCompletedWithValue(List.of("wait+1", "wait-1 TIMEOUT"));
 		assertThat(permits.queueLength()).isZero();
 	}
 
@@ -186,7 +195,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void waitEndedByOrTimeoutEndsTimedOut(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire().orTimeout(SHORT.toMillis(), TimeUnit.MILLISECONDS);
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter).failsWithin(DEADLINE).withThrowableThat().withCauseInstanceOf(AcquireTimeoutException.class);
@@ -198,7 +207,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void waitEndedByCompleteExceptionallyEndsCancelled(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		assertThat(waiter.completeExceptionally(new IllegalStateException("caller gave up"))).isTrue();
@@ -210,7 +219,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void joinInterruptedWhileQueuedEndsTheWaitCancelled(Kind kind) throws InterruptedException {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
 		Throwable thrown = interruptWhileBlocked(waiter::join);
@@ -224,7 +233,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void timedGetThatRunsOutEndsTheWaitCancelled(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		assertThatExceptionOfType(TimeoutException.class)
 			.isThrownBy(() -> waiter.get(SHORT.toMillis(), TimeUnit.MILLISECONDS));
@@ -236,7 +245,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void zeroOrNegativeTimeoutWithNoPermitFreeIsAWaitThatStartsAndEndsTimedOut(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> refused = permits.acquire(Duration.ZERO);
 		assertThat(refused).isCompletedExceptionally();
 		assertThat(probe.waits()).containsExactly("wait+1", "wait-1 TIMEOUT");
@@ -249,7 +258,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void endingAWaitWhoseGrantWonReportsNothingMore(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire(Duration.ofMinutes(1));
 		permits.release();
 		assertThat(waiter).isCompleted();
@@ -268,7 +277,7 @@ class ProbeTests {
 	@EnumSource(Kind.class)
 	void cancelRacingADecidedGrantEndsTheWaitAcquiredOnce(Kind kind) {
 		RecordingProbe probe = new RecordingProbe();
-		Permits permits = kind.exhausted(probe);
+		Permits permits = kind.exhausted(probe, this.time);
 		CompletableFuture<Void> waiter = permits.acquire();
 		AsyncEvent go = AsyncEvent.create("go");
 		AtomicBoolean cancelled = new AtomicBoolean(true);
@@ -344,13 +353,14 @@ class ProbeTests {
 	@Test
 	void lockWaitThatGivesUpStartsNoHold() {
 		RecordingProbe probe = new RecordingProbe();
-		AsyncLock lock = AsyncLock.create("probe-lock");
+		AsyncLock lock = new InMemoryLock("probe-lock", this.time);
 		((Instrumented) lock).probe(probe);
 		assertThat(lock.tryAcquire()).isTrue();
 		CompletableFuture<Void> cancelled = lock.acquire();
 		CompletableFuture<Void> timedOut = lock.acquire(SHORT);
 		assertThat(cancelled.cancel(false)).isTrue();
-		assertThat(timedOut).failsWithin(DEADLINE);
+		this.time.advance(SHORT);
+		assertThat(timedOut).isCompletedExceptionally();
 		lock.release();
 		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "wait+3", "wait-2 CANCELLED", "wait-3 TIMEOUT",
 				"hold-1");
@@ -481,12 +491,15 @@ class ProbeTests {
 	@Test
 	void eventWaitsThatGiveUpEndWithTheirOutcome() {
 		RecordingProbe probe = new RecordingProbe();
-		AsyncEvent event = AsyncEvent.create("probe-event");
+		AsyncEvent event = new InMemoryEvent("probe-event", this.time);
 		((Instrumented) event).probe(probe);
 		CompletableFuture<Void> cancelled = event.await();
 		assertThat(cancelled.cancel(false)).isTrue();
 		CompletableFuture<Void> timedOut = event.await(SHORT);
-		assertThat(timedOut).failsWithin(DEADLINE).withThrowableThat().withCauseInstanceOf(AcquireTimeoutException.class);
+		this.time.advance(SHORT);
+		assertThat(timedOut).failsWithin(Duration.ZERO)
+			.withThrowableThat()
+			.withCauseInstanceOf(AcquireTimeoutException.class);
 		assertThat(event.await(Duration.ZERO)).isCompletedExceptionally();
 		assertThat(probe.log()).containsExactly("wait+1", "wait-1 CANCELLED", "wait+2", "wait-2 TIMEOUT", "wait+3",
 				"wait-3 TIMEOUT");
@@ -561,11 +574,13 @@ class ProbeTests {
 	@Test
 	void barrierArrivalsThatGiveUpEndWithTheirOutcome() {
 		RecordingProbe probe = new RecordingProbe();
-		AsyncBarrier barrier = AsyncBarrier.create("probe-barrier", 3);
+		AsyncBarrier barrier = new InMemoryBarrier("probe-barrier", 3, this.time);
 		((Instrumented) barrier).probe(probe);
 		CompletableFuture<Integer> cancelled = barrier.await();
 		assertThat(cancelled.cancel(false)).isTrue();
-		assertThat(barrier.await(SHORT)).failsWithin(DEADLINE)
+		CompletableFuture<Integer> timedOut = barrier.await(SHORT);
+		this.time.advance(SHORT);
+		assertThat(timedOut).failsWithin(Duration.ZERO)
 			.withThrowableThat()
 			.withCauseInstanceOf(AcquireTimeoutException.class);
 		assertThat(barrier.await(Duration.ZERO)).isCompletedExceptionally();
@@ -630,14 +645,15 @@ class ProbeTests {
 	@Test
 	void conditionWaitThatTimesOutEndsTimedOutAndCompletesWithFalseHoldingTheLock() {
 		RecordingProbe probe = new RecordingProbe();
-		AsyncCondition condition = AsyncCondition.create("probe-condition");
+		AsyncCondition condition = new InMemoryCondition("probe-condition", this.time);
 		((Instrumented) condition).probe(probe);
 		assertThat(condition.acquire()).isCompleted();
 		CompletableFuture<Boolean> waiter = condition.await(SHORT);
 		CompletableFuture<List<String>> seen = probe.waitsSeenBy(waiter);
-		assertThat(waiter).succeedsWithin(DEADLINE).isEqualTo(false);
+		this.time.advance(SHORT);
+		assertThat(waiter).isCompletedWithValue(false);
 		assertThat(condition.isLocked()).isTrue();
-		assertThat(seen).succeedsWithin(DEADLINE).isEqualTo(List.of("wait+2", "wait-2 TIMEOUT"));
+		assertThat(seen).isCompletedWithValue(List.of("wait+2", "wait-2 TIMEOUT"));
 		condition.release();
 		assertThat(probe.log()).containsExactly("hold+1", "wait+2", "hold-1", "hold+3", "wait-2 TIMEOUT", "hold-3");
 	}

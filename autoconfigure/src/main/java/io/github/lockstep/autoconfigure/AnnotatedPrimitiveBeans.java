@@ -4,6 +4,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.lockstep.PrimitiveKind;
+import io.github.lockstep.autoconfigure.interceptor.PrimitiveUse;
+
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -47,11 +50,11 @@ final class AnnotatedPrimitiveBeans implements BeanFactoryPostProcessor {
 			if (type == null || !read.add(type)) {
 				continue;
 			}
-			for (AnnotatedPrimitives.Use use : uses(type)) {
+			for (PrimitiveUse use : uses(type)) {
 				// the first use of a name defines its bean; a disagreeing one fails startup when checked
 				if (defined.add(use.name()) && !isDefined(registry, use.name())) {
 					PrimitiveBeanDefinitions.register(registry, use.kind(), use.name(), "lockstepAnnotatedPrimitives",
-							"primitive", use.kind(), use.name(), use.named(), use.size(), use.owner(), use.where());
+							"primitiveBean", use.kind(), use.name(), use.named(), use.size(), use.owner(), use.where());
 				}
 			}
 		}
@@ -59,7 +62,7 @@ final class AnnotatedPrimitiveBeans implements BeanFactoryPostProcessor {
 
 	/** Whether a primitive of any kind has this name already: configured, or defined by an application. */
 	private static boolean isDefined(BeanDefinitionRegistry registry, String name) {
-		for (Kind kind : Kind.values()) {
+		for (PrimitiveKind kind : PrimitiveKind.values()) {
 			if (registry.containsBeanDefinition(PrimitiveBeanDefinitions.beanName(kind, name))) {
 				return true;
 			}
@@ -77,10 +80,9 @@ final class AnnotatedPrimitiveBeans implements BeanFactoryPostProcessor {
 		}
 	}
 
-	private List<AnnotatedPrimitives.Use> uses(Class<?> type) {
+	private List<PrimitiveUse> uses(Class<?> type) {
 		try {
-			return MethodPlans.uses(ClassUtils.getUserClass(type),
-					this.environment::resolvePlaceholders);
+			return PrimitiveUse.declaredBy(ClassUtils.getUserClass(type), this.environment::resolvePlaceholders);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// what cannot be read here is read, and reported, when the bean is created

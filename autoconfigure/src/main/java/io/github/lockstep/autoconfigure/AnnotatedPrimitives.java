@@ -3,40 +3,29 @@ package io.github.lockstep.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveFactory;
+import io.github.lockstep.PrimitiveKind;
+import io.github.lockstep.autoconfigure.interceptor.PrimitiveSource;
+import io.github.lockstep.autoconfigure.interceptor.PrimitiveUse;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
 /**
- * Finds or creates the primitive an annotation names, and checks that all uses of a name agree:
- * the configuration wins, then a primitive registered in code, then the first annotation that
- * declared the name.
+ * The auto-configuration's {@link PrimitiveSource}: finds or creates the primitive an annotation
+ * names, and checks that all uses of a name agree: the configuration wins, then a primitive
+ * registered in code, then the first annotation that declared the name.
  */
-final class AnnotatedPrimitives {
-
-	/**
-	 * One annotation's use of a primitive.
-	 * @param kind the kind it needs
-	 * @param name the primitive's name, given or default
-	 * @param named whether the annotation gave the name
-	 * @param size permits or parties from the annotation; 0 if none
-	 * @param owner the class whose name a default name is made of
-	 * @param where the annotation and the method or class, for messages
-	 */
-	record Use(Kind kind, String name, boolean named, int size, Class<?> owner, String where) {
-
-	}
+final class AnnotatedPrimitives implements PrimitiveSource {
 
 	private final LockstepRegistry registry;
 
 	private final ConfiguredPrimitives configured;
+
+	/** Annotation-only primitives are created on {@code lockstep.backend}'s. */
+	private final Backends backends;
 
 	private final boolean strict;
 
@@ -45,64 +34,55 @@ final class AnnotatedPrimitives {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/** The first annotation that declared each name not configured. */
-	private final Map<String, Use> declared = new HashMap<>();
+	private final Map<String, PrimitiveUse> declared = new HashMap<>();
 
-	AnnotatedPrimitives(LockstepRegistry registry, ConfiguredPrimitives configured, boolean strict,
+	AnnotatedPrimitives(LockstepRegistry registry, ConfiguredPrimitives configured, Backends backends, boolean strict,
 			Duration defaultTimeout) {
 		this.registry = registry;
+		this.backends = backends;
 		this.configured = configured;
 		this.strict = strict;
 		this.defaultTimeout = defaultTimeout;
 	}
 
 	/** The timeout of a call whose annotation sets none: the primitive's, else the default. */
-	Duration timeout(String name) {
+	@Override
+	public Duration timeout(String name) {
 		Duration configuredTimeout = this.configured.timeout(name);
 		return (configuredTimeout != null) ? configuredTimeout : this.defaultTimeout;
-	}
-
-	/** The permits of the semaphore configured, or created for annotations, under this name. */
-	OptionalInt permits(String name) {
-		OptionalInt configuredPermits = this.configured.permits(name);
-		if (configuredPermits.isPresent()) {
-			return configuredPermits;
-		}
-		this.lock.lock();
-		try {
-			Use first = this.declared.get(name);
-			return (first != null && first.kind() == Kind.SEMAPHORE) ? OptionalInt.of(first.size()) : OptionalInt.empty();
-		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
 	/**
 	 * The primitive of an annotation-only name, for its bean: the factory method of the
 	 * definitions that {@link AnnotatedPrimitiveBeans} adds.
 	 */
-	AsyncPrimitive primitive(Kind kind, String name, boolean named, int size, Class<?> owner, String where) {
-		return resolve(new Use(kind, name, named, size, owner, where));
+	AsyncPrimitive primitiveBean(PrimitiveKind kind, String name, boolean named, int size, Class<?> owner,
+			String where) {
+		return primitive(new PrimitiveUse(kind, name, named, size, owner, where));
 	}
 
-	AsyncPrimitive resolve(Use use) {
+	@Override
+	public AsyncPrimitive primitive(PrimitiveUse use) {
+		Kind keys = keys(use);
 		if (use.size() < 0) {
-			throw new LockstepConfigurationException(use.where() + " has " + sizeWord(use.kind()) + " = " + use.size()
+			throw new LockstepConfigurationException(use.where() + " has " + keys.sizeSetting() + " = " + use.size()
 					+ ", but a " + use.kind().word() + " needs at least 1.",
-					"Set " + sizeWord(use.kind()) + " to 1 or more, or leave it out to use " + use.kind().key(use.name(), sizeWord(use.kind())) + ".");
+					"Set " + keys.sizeSetting() + " to 1 or more, or leave it out to use "
+							+ keys.key(use.name(), keys.sizeSetting()) + ".");
 		}
 		Kind configuredKind = this.configured.kind(use.name());
 		if (configuredKind != null) {
-			checkKind(use, configuredKind, "the " + configuredKind.word() + " configured as " + configuredKind.key(use.name()));
+			checkKind(use, configuredKind.primitiveKind(),
+					"the " + configuredKind.word() + " configured as " + configuredKind.key(use.name()));
 			return this.registry.find(use.name()).orElseThrow();
 		}
 		this.lock.lock();
 		try {
-			Use first = this.declared.get(use.name());
+			PrimitiveUse first = this.declared.get(use.name());
 			if (first == null) {
 				AsyncPrimitive inCode = this.registry.find(use.name()).orElse(null);
 				if (inCode != null) {
-					checkKind(use, Kind.of(inCode), "a " + Kind.of(inCode).word() + " registered in code");
+					checkKind(use, inCode.kind(), "a " + inCode.kind().word() + " registered in code");
 					return inCode;
 				}
 			}
@@ -110,8 +90,8 @@ final class AnnotatedPrimitives {
 			if (this.strict && use.named()) {
 				throw new LockstepConfigurationException("lockstep.strict is true, but " + use.where() + " names "
 						+ use.kind().word() + " '" + use.name() + "', which is not configured.",
-						"Configure " + use.kind().key(use.name()) + ", correct the name, or set lockstep.strict=false. "
-								+ use.kind().noSettingsHint(use.name()));
+						"Configure " + keys.key(use.name()) + ", correct the name, or set lockstep.strict=false. "
+								+ keys.noSettingsHint(use.name()));
 			}
 			if (first == null) {
 				AsyncPrimitive created = this.registry.register(create(use));
@@ -126,14 +106,14 @@ final class AnnotatedPrimitives {
 		}
 	}
 
-	private static void checkKind(Use use, Kind actual, String what) {
+	private static void checkKind(PrimitiveUse use, PrimitiveKind actual, String what) {
 		if (actual != use.kind()) {
 			throw new LockstepConfigurationException("'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a "
 					+ use.kind().word() + ".", "Name a " + use.kind().word() + " there: one name refers to one primitive, whatever its kind.");
 		}
 	}
 
-	private static void checkAgrees(Use first, Use use) {
+	private static void checkAgrees(PrimitiveUse first, PrimitiveUse use) {
 		if (!use.named() && !first.named() && first.owner() != use.owner()) {
 			throw new LockstepConfigurationException("Two classes named " + use.owner().getSimpleName() + " ("
 					+ first.owner().getName() + " and " + use.owner().getName() + ") would share the default "
@@ -146,38 +126,38 @@ final class AnnotatedPrimitives {
 					+ first.where() + " and as a " + use.kind().word() + " by " + use.where() + ".",
 					"Give them different names: one name refers to one primitive, whatever its kind.");
 		}
-		if (hasSize(use.kind()) && first.size() != use.size()) {
-			String key = use.kind().key(use.name(), sizeWord(use.kind()));
+		String size = keys(use).sizeSetting();
+		if (size != null && first.size() != use.size()) {
+			String key = keys(use).key(use.name(), size);
 			throw new LockstepConfigurationException(first.where() + " and " + use.where() + " disagree about "
-					+ use.kind().word() + " '" + use.name() + "': " + sizeWord(use.kind()) + " = " + first.size() + " and "
-					+ sizeWord(use.kind()) + " = " + use.size() + ".",
-					"Give both the same " + sizeWord(use.kind()) + ", or set " + key + " (the configuration wins over annotations).");
+					+ use.kind().word() + " '" + use.name() + "': " + size + " = " + first.size() + " and "
+					+ size + " = " + use.size() + ".",
+					"Give both the same " + size + ", or set " + key + " (the configuration wins over annotations).");
 		}
 	}
 
-	private static AsyncPrimitive create(Use use) {
-		if (hasSize(use.kind()) && use.size() == 0) {
-			String key = use.kind().key(use.name(), sizeWord(use.kind()));
+	private AsyncPrimitive create(PrimitiveUse use) {
+		String size = keys(use).sizeSetting();
+		if (size != null && use.size() == 0) {
+			String key = keys(use).key(use.name(), size);
 			throw new LockstepConfigurationException(use.where() + " uses " + use.kind().word() + " '" + use.name()
-					+ "', but neither the annotation nor " + key + " sets its " + sizeWord(use.kind()) + ".",
-					"Set " + sizeWord(use.kind()) + " on the annotation, or configure " + key + ".");
+					+ "', but neither the annotation nor " + key + " sets its " + size + ".",
+					"Set " + size + " on the annotation, or configure " + key + ".");
 		}
+		PrimitiveFactory factory = this.backends.defaultFactory();
 		return switch (use.kind()) {
-			case LOCK -> AsyncLock.create(use.name());
+			case LOCK -> factory.lock(use.name());
 			// bounded: an annotated call gives back exactly what it took, so more is a bug to report
-			case SEMAPHORE -> AsyncSemaphore.bounded(use.name(), use.size());
-			case EVENT -> AsyncEvent.create(use.name());
-			case BARRIER -> AsyncBarrier.create(use.name(), use.size());
+			case SEMAPHORE -> factory.semaphore(use.name(), use.size(), true);
+			case EVENT -> factory.event(use.name());
+			case BARRIER -> factory.barrier(use.name(), use.size());
 			case CONDITION -> throw new IllegalArgumentException("no annotation declares a condition");
 		};
 	}
 
-	private static boolean hasSize(Kind kind) {
-		return kind == Kind.SEMAPHORE || kind == Kind.BARRIER;
-	}
-
-	private static String sizeWord(Kind kind) {
-		return (kind == Kind.BARRIER) ? "parties" : "permits";
+	/** The configuration keys of the use's kind. */
+	private static Kind keys(PrimitiveUse use) {
+		return Kind.of(use.kind());
 	}
 
 }

@@ -3,15 +3,12 @@ package io.github.lockstep.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
 import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveFactory;
 import io.github.lockstep.spring.LockstepConfigurationException;
 import io.github.lockstep.spring.LockstepRegistry;
 
@@ -25,27 +22,24 @@ final class ConfiguredPrimitives {
 
 	private final Map<String, Duration> timeouts = new HashMap<>();
 
-	private final Map<String, Integer> permits = new HashMap<>();
-
 	private final LockstepRegistry registry;
 
-	ConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry) {
+	ConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry, Backends backends) {
 		this.registry = registry;
 		properties.getLocks().forEach((name, lock) -> {
 			declare(Kind.LOCK, name, lock);
-			registry.register(AsyncLock.create(name));
+			registry.register(factory(backends, Kind.LOCK, name, lock).lock(name));
 		});
 		properties.getSemaphores().forEach((name, semaphore) -> {
 			declare(Kind.SEMAPHORE, name, semaphore);
-			int permits = atLeastOne(Kind.SEMAPHORE, name, "permits", semaphore.getPermits(),
+			int permits = atLeastOne(Kind.SEMAPHORE, name, semaphore.getPermits(),
 					"the number of holders allowed at once");
-			this.permits.put(name, permits);
-			registry.register(semaphore.isBounded() ? AsyncSemaphore.bounded(name, permits)
-					: AsyncSemaphore.create(name, permits));
+			registry.register(factory(backends, Kind.SEMAPHORE, name, semaphore).semaphore(name, permits,
+					semaphore.isBounded()));
 		});
 		properties.getEvents().forEach((name, event) -> {
 			declare(Kind.EVENT, name, event);
-			AsyncEvent created = AsyncEvent.create(name);
+			AsyncEvent created = factory(backends, Kind.EVENT, name, event).event(name);
 			if (event.isInitiallySet()) {
 				created.set();
 			}
@@ -53,23 +47,18 @@ final class ConfiguredPrimitives {
 		});
 		properties.getBarriers().forEach((name, barrier) -> {
 			declare(Kind.BARRIER, name, barrier);
-			int parties = atLeastOne(Kind.BARRIER, name, "parties", barrier.getParties(),
+			int parties = atLeastOne(Kind.BARRIER, name, barrier.getParties(),
 					"the number of calls that make a round");
-			registry.register(AsyncBarrier.create(name, parties));
+			registry.register(factory(backends, Kind.BARRIER, name, barrier).barrier(name, parties));
 		});
 		// conditions last: they may share a configured lock
 		properties.getConditions().forEach((name, condition) -> {
 			declare(Kind.CONDITION, name, condition);
+			PrimitiveFactory factory = factory(backends, Kind.CONDITION, name, condition);
 			registry.register((condition.getLock() != null)
-					? AsyncCondition.create(name, sharedLock(properties, registry, name, condition.getLock()))
-					: AsyncCondition.create(name));
+					? factory.condition(name, sharedLock(properties, registry, backends, name, condition))
+					: factory.condition(name));
 		});
-	}
-
-	/** The permits of the semaphore configured under this name, if one is. */
-	OptionalInt permits(String name) {
-		Integer configured = this.permits.get(name);
-		return (configured != null) ? OptionalInt.of(configured) : OptionalInt.empty();
 	}
 
 	/** The configured primitive of this name: the factory method of its bean. */
@@ -106,8 +95,8 @@ final class ConfiguredPrimitives {
 		this.timeouts.put(name, timeout);
 	}
 
-	private static int atLeastOne(Kind kind, String name, String setting, Integer value, String meaning) {
-		String key = kind.key(name, setting);
+	private static int atLeastOne(Kind kind, String name, Integer value, String meaning) {
+		String key = kind.key(name, kind.sizeSetting());
 		if (value == null) {
 			throw new LockstepConfigurationException(key + " is not set, and a " + kind.word() + " cannot work without it.",
 					"Set " + key + " to 1 or more: " + meaning + ".");
@@ -119,9 +108,28 @@ final class ConfiguredPrimitives {
 		return value;
 	}
 
-	private static AsyncLock sharedLock(LockstepProperties properties, LockstepRegistry registry, String condition,
-			String lock) {
+	private static PrimitiveFactory factory(Backends backends, Kind kind, String name,
+			LockstepProperties.Primitive settings) {
+		return backends.factory(settings.getBackend(), kind.key(name, "backend"));
+	}
+
+	private static AsyncLock sharedLock(LockstepProperties properties, LockstepRegistry registry, Backends backends,
+			String condition, LockstepProperties.Condition settings) {
 		String key = Kind.CONDITION.key(condition, "lock");
+		String lock = settings.getLock();
+		LockstepProperties.Lock lockSettings = properties.getLocks().get(lock);
+		if (lockSettings != null) {
+			String lockBackend = factory(backends, Kind.LOCK, lock, lockSettings).backend();
+			String conditionBackend = factory(backends, Kind.CONDITION, condition, settings).backend();
+			if (!lockBackend.equals(conditionBackend)) {
+				throw new LockstepConfigurationException(key + " is '" + lock + "', a lock on backend '" + lockBackend
+						+ "', but the condition is on backend '" + conditionBackend + "': a condition can only wait on a"
+						+ " lock that lives where it does.",
+						"Put both on one backend (set " + Kind.LOCK.key(lock, "backend") + " and "
+								+ Kind.CONDITION.key(condition, "backend") + " alike), or remove " + key
+								+ " to give the condition a lock of its own.");
+			}
+		}
 		return registry.lock(lock).orElseThrow(() -> new LockstepConfigurationException(
 				key + " is '" + lock + "', but no lock of that name is configured.",
 				"Configure it as " + Kind.LOCK.key(lock) + ", or " + (properties.getLocks().isEmpty()

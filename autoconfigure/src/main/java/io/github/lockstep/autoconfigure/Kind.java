@@ -1,47 +1,87 @@
 package io.github.lockstep.autoconfigure;
 
-import java.util.Locale;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import io.github.lockstep.AsyncBarrier;
-import io.github.lockstep.AsyncCondition;
-import io.github.lockstep.AsyncEvent;
-import io.github.lockstep.AsyncLock;
-import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.AsyncSemaphore;
-import io.github.lockstep.spring.LockstepRegistry;
+import io.github.lockstep.PrimitiveKind;
 
-/** The kinds of primitive, with the configuration keys that name one. */
+/**
+ * What configuration knows of each {@link PrimitiveKind}: the section of {@code lockstep.*} that
+ * lists its primitives, the keys of one primitive and of its settings, and the setting that sizes
+ * it. Everything else about a kind (its word, its interface) is the core's.
+ */
 enum Kind {
 
-	LOCK("locks", AsyncLock.class), SEMAPHORE("semaphores", AsyncSemaphore.class), EVENT("events", AsyncEvent.class),
-	CONDITION("conditions", AsyncCondition.class), BARRIER("barriers", AsyncBarrier.class);
+	LOCK(PrimitiveKind.LOCK, "locks", null, LockstepProperties::getLocks),
+
+	SEMAPHORE(PrimitiveKind.SEMAPHORE, "semaphores", "permits", LockstepProperties::getSemaphores),
+
+	EVENT(PrimitiveKind.EVENT, "events", null, LockstepProperties::getEvents),
+
+	CONDITION(PrimitiveKind.CONDITION, "conditions", null, LockstepProperties::getConditions),
+
+	BARRIER(PrimitiveKind.BARRIER, "barriers", "parties", LockstepProperties::getBarriers);
 
 	/** Map keys that Spring Boot binds as written; others need brackets. */
 	private static final Pattern PLAIN_KEY = Pattern.compile("[a-z0-9-]+");
 
-	private final String section;
+	private static final Map<PrimitiveKind, Kind> BY_PRIMITIVE_KIND = new EnumMap<>(PrimitiveKind.class);
 
-	private final Class<? extends AsyncPrimitive> type;
-
-	Kind(String section, Class<? extends AsyncPrimitive> type) {
-		this.section = section;
-		this.type = type;
+	static {
+		for (Kind kind : values()) {
+			BY_PRIMITIVE_KIND.put(kind.primitiveKind, kind);
+		}
 	}
 
-	/** The interface of the kind's primitives. */
-	Class<? extends AsyncPrimitive> type() {
-		return this.type;
+	private final PrimitiveKind primitiveKind;
+
+	private final String section;
+
+	private final String sizeSetting;
+
+	private final Function<LockstepProperties, Map<String, ? extends LockstepProperties.Primitive>> entries;
+
+	Kind(PrimitiveKind primitiveKind, String section, String sizeSetting,
+			Function<LockstepProperties, Map<String, ? extends LockstepProperties.Primitive>> entries) {
+		this.primitiveKind = primitiveKind;
+		this.section = section;
+		this.sizeSetting = sizeSetting;
+		this.entries = entries;
+	}
+
+	/** The configuration keys of a kind of primitive. */
+	static Kind of(PrimitiveKind kind) {
+		return BY_PRIMITIVE_KIND.get(kind);
+	}
+
+	/** The core's kind. */
+	PrimitiveKind primitiveKind() {
+		return this.primitiveKind;
+	}
+
+	/** The kind's word in messages, metrics and the endpoint: {@code semaphore}. */
+	String word() {
+		return this.primitiveKind.word();
+	}
+
+	/** The entries of the kind's section, by name. */
+	Map<String, ? extends LockstepProperties.Primitive> entries(LockstepProperties properties) {
+		return this.entries.apply(properties);
+	}
+
+	/**
+	 * The setting that sizes a primitive of the kind, as the annotations name it too:
+	 * {@code permits} for semaphores, {@code parties} for barriers; {@code null} for the others.
+	 */
+	String sizeSetting() {
+		return this.sizeSetting;
 	}
 
 	/** The key of the kind's section: {@code lockstep.semaphores}. */
 	String section() {
 		return "lockstep." + this.section;
-	}
-
-	/** The kind's word in messages, metrics and the endpoint: {@code semaphore}. */
-	String word() {
-		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** The key of a primitive, {@code lockstep.semaphores.payment-api}, or {@code ….[Mailer.send]}. */
@@ -68,10 +108,6 @@ enum Kind {
 	/** The key of one of a primitive's settings: {@code lockstep.semaphores.payment-api.permits}. */
 	String key(String name, String setting) {
 		return key(name) + "." + setting;
-	}
-
-	static Kind of(AsyncPrimitive primitive) {
-		return valueOf(LockstepRegistry.kind(primitive).toUpperCase(Locale.ROOT));
 	}
 
 }

@@ -1,20 +1,13 @@
 package io.github.lockstep.autoconfigure;
 
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.concurrent.Executor;
-
-import io.github.lockstep.AsyncPrimitive;
-import io.github.lockstep.spring.LockstepConfigurationException;
+import io.github.lockstep.PrimitiveFactory;
+import io.github.lockstep.autoconfigure.interceptor.LockstepInterceptorConfiguration;
 import io.github.lockstep.spring.LockstepRegistry;
 
 import org.springframework.aop.config.AopConfigUtils;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.BeansException;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -29,10 +22,8 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration for Lockstep: a {@link LockstepRegistry}, a bean for every primitive of
@@ -47,7 +38,7 @@ import org.springframework.util.function.SingletonSupplier;
 @AutoConfiguration(after = AopAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "lockstep.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LockstepProperties.class)
-@Import(LockstepAutoConfiguration.PrimitiveBeans.class)
+@Import({ LockstepAutoConfiguration.PrimitiveBeans.class, LockstepInterceptorConfiguration.class })
 @ImportRuntimeHints(LockstepRuntimeHints.class)
 public final class LockstepAutoConfiguration {
 
@@ -64,82 +55,29 @@ public final class LockstepAutoConfiguration {
 	}
 
 	@Bean
-	ConfiguredPrimitives lockstepConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry) {
-		return new ConfiguredPrimitives(properties, registry);
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	Backends lockstepBackends(LockstepProperties properties, ObjectProvider<PrimitiveFactory> factories) {
+		return new Backends(factories.orderedStream().toList(), properties.getBackend());
+	}
+
+	@Bean
+	ConfiguredPrimitives lockstepConfiguredPrimitives(LockstepProperties properties, LockstepRegistry registry,
+			Backends backends) {
+		return new ConfiguredPrimitives(properties, registry, backends);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	AnnotatedPrimitives lockstepAnnotatedPrimitives(LockstepProperties properties, LockstepRegistry registry,
-			ConfiguredPrimitives configured) {
-		return new AnnotatedPrimitives(registry, configured, properties.isStrict(), properties.getDefaultTimeout());
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	MethodPlans lockstepMethodPlans(AnnotatedPrimitives primitives, ConfigurableBeanFactory beanFactory) {
-		return new MethodPlans(primitives, beanFactory::resolveEmbeddedValue);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
-	PrimitiveFacts lockstepPrimitiveFacts(AnnotatedPrimitives primitives) {
-		return new PrimitiveFacts() {
-			@Override
-			public OptionalInt permits(String name) {
-				return primitives.permits(name);
-			}
-
-			@Override
-			public OptionalLong contended(AsyncPrimitive primitive) {
-				return PrimitiveFacts.contendedCount(primitive);
-			}
-		};
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	Resumption lockstepResumption(LockstepProperties properties, BeanFactory beanFactory) {
-		return new Resumption(Resumption.callerContext(), asyncExecutor(properties.getAsyncExecutor(), beanFactory));
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LockstepAdvisor lockstepAdvisor(ObjectProvider<MethodPlans> plans, ObjectProvider<Resumption> resumption,
-			Environment environment) {
-		// bound like the other keys (relaxed names, environment variables), before the properties bean exists
-		int order = Binder.get(environment).bind("lockstep.interceptor-order", Integer.class)
-			.orElse(Ordered.LOWEST_PRECEDENCE - 100);
-		return new LockstepAdvisor(new LockstepInterceptor(SingletonSupplier.of(plans::getObject),
-				SingletonSupplier.of(resumption::getObject)), order);
+			ConfiguredPrimitives configured, Backends backends) {
+		return new AnnotatedPrimitives(registry, configured, backends, properties.isStrict(),
+				properties.getDefaultTimeout());
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AnnotatedPrimitiveBeans lockstepAnnotatedPrimitiveBeans(Environment environment) {
 		return new AnnotatedPrimitiveBeans(environment);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LockstepBeanPostProcessor lockstepBeanPostProcessor(ObjectProvider<MethodPlans> plans) {
-		return new LockstepBeanPostProcessor(SingletonSupplier.of(plans::getObject));
-	}
-
-	private static Executor asyncExecutor(String name, BeanFactory beanFactory) {
-		if (name == null || name.isBlank()) {
-			return null;
-		}
-		try {
-			return beanFactory.getBean(name, Executor.class);
-		}
-		catch (BeansException ex) {
-			throw new LockstepConfigurationException("lockstep.async-executor is '" + name
-					+ "', but there is no Executor bean of that name (" + ex.getMessage() + ").",
-					"Name an Executor bean, such as applicationTaskExecutor, or remove lockstep.async-executor to run"
-							+ " admitted calls on the thread that admits them.");
-		}
 	}
 
 	/**
@@ -161,15 +99,12 @@ public final class LockstepAutoConfiguration {
 			LockstepProperties properties = Binder.get(this.environment)
 				.bind("lockstep", Bindable.of(LockstepProperties.class), new EmptyEntries.Defaults(BindHandler.DEFAULT))
 				.orElseGet(LockstepProperties::new);
-			properties.getLocks().keySet().forEach((name) -> register(registry, Kind.LOCK, name));
-			properties.getSemaphores().keySet().forEach((name) -> register(registry, Kind.SEMAPHORE, name));
-			properties.getEvents().keySet().forEach((name) -> register(registry, Kind.EVENT, name));
-			properties.getConditions().keySet().forEach((name) -> register(registry, Kind.CONDITION, name));
-			properties.getBarriers().keySet().forEach((name) -> register(registry, Kind.BARRIER, name));
-		}
-
-		private static void register(BeanDefinitionRegistry registry, Kind kind, String name) {
-			PrimitiveBeanDefinitions.register(registry, kind, name, "lockstepConfiguredPrimitives", "primitive", name);
+			for (Kind kind : Kind.values()) {
+				for (String name : kind.entries(properties).keySet()) {
+					PrimitiveBeanDefinitions.register(registry, kind.primitiveKind(), name, "lockstepConfiguredPrimitives",
+							"primitive", name);
+				}
+			}
 		}
 
 	}

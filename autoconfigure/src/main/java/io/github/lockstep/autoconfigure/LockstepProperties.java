@@ -56,6 +56,12 @@ public class LockstepProperties {
 	 */
 	private String asyncExecutor;
 
+	/**
+	 * Backend of every primitive that does not name its own: "memory" (in this process) or the
+	 * id of another PrimitiveFactory bean, such as "redis" with lockstep-redis.
+	 */
+	private String backend = "memory";
+
 	private final Metrics metrics = new Metrics();
 
 	/**
@@ -123,6 +129,14 @@ public class LockstepProperties {
 
 	public void setAsyncExecutor(String asyncExecutor) {
 		this.asyncExecutor = asyncExecutor;
+	}
+
+	public String getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(String backend) {
+		this.backend = backend;
 	}
 
 	public Metrics getMetrics() {
@@ -241,12 +255,26 @@ public class LockstepProperties {
 		 */
 		private Duration timeout;
 
+		/**
+		 * Backend of this primitive, overriding lockstep.backend: "memory", or the id of another
+		 * PrimitiveFactory bean, such as "redis".
+		 */
+		private String backend;
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public String getBackend() {
+			return this.backend;
+		}
+
+		public void setBackend(String backend) {
+			this.backend = backend;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.github.lockstep.AsyncPrimitive;
+import io.github.lockstep.PrimitiveKind;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
@@ -43,7 +44,11 @@ class NoSuchPrimitiveFailureAnalyzer extends AbstractInjectionFailureAnalyzer<No
 				|| !(this.beanFactory instanceof ListableBeanFactory beans)) {
 			return null;
 		}
-		Kind kind = Arrays.stream(Kind.values()).filter((k) -> k.type() == type).findFirst().orElse(null);
+		Kind kind = Arrays.stream(PrimitiveKind.values())
+			.filter((k) -> k.type() == type)
+			.findFirst()
+			.map(Kind::of)
+			.orElse(null);
 		String word = (kind != null) ? kind.word() : "primitive";
 		String name = qualifier(rootFailure);
 		String where = (description != null) ? description : "An injection point";

@@ -1,5 +1,7 @@
 package io.github.lockstep.autoconfigure;
 
+import io.github.lockstep.PrimitiveKind;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -17,7 +19,7 @@ final class PrimitiveBeanDefinitions {
 	private PrimitiveBeanDefinitions() {
 	}
 
-	static String beanName(Kind kind, String name) {
+	static String beanName(PrimitiveKind kind, String name) {
 		return "lockstep." + kind.word() + "." + name;
 	}
 
@@ -26,7 +28,7 @@ final class PrimitiveBeanDefinitions {
 	 * first and wins over the annotations that name it.
 	 * @return whether it was registered
 	 */
-	static boolean register(BeanDefinitionRegistry registry, Kind kind, String name, String factoryBean,
+	static boolean register(BeanDefinitionRegistry registry, PrimitiveKind kind, String name, String factoryBean,
 			String factoryMethod, Object... arguments) {
 		String beanName = beanName(kind, name);
 		if (registry.containsBeanDefinition(beanName)) {

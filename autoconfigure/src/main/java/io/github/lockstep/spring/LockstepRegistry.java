@@ -2,6 +2,7 @@ package io.github.lockstep.spring;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,7 @@ import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.PrimitiveKind;
 
 /**
  * Every Lockstep primitive of an application, by name: those configured under {@code lockstep.*},
@@ -111,13 +113,13 @@ public class LockstepRegistry {
 	 * @throws IllegalStateException if another primitive already has its name
 	 */
 	public <P extends AsyncPrimitive> P register(P primitive) {
-		kind(primitive);
+		PrimitiveKind kind = Objects.requireNonNull(primitive.kind(), "kind");
 		this.changes.lock();
 		try {
 			AsyncPrimitive existing = this.primitives.putIfAbsent(primitive.name(), primitive);
 			if (existing != null && existing != primitive) {
-				throw new IllegalStateException("Lockstep already has a " + kind(existing) + " named '"
-						+ primitive.name() + "'; give the new " + kind(primitive) + " another name");
+				throw new IllegalStateException("Lockstep already has a " + existing.kind().word() + " named '"
+						+ primitive.name() + "'; give the new " + kind.word() + " another name");
 			}
 			if (existing == null) {
 				this.listeners.forEach((listener) -> listener.registered(primitive));
@@ -163,30 +165,6 @@ public class LockstepRegistry {
 		finally {
 			this.changes.unlock();
 		}
-	}
-
-	/**
-	 * Returns the kind of a primitive as used in configuration keys, metrics and the endpoint.
-	 * @param primitive the primitive
-	 * @return {@code lock}, {@code semaphore}, {@code event}, {@code condition} or {@code barrier}
-	 */
-	public static String kind(AsyncPrimitive primitive) {
-		if (primitive instanceof AsyncLock) {
-			return "lock";
-		}
-		if (primitive instanceof AsyncSemaphore) {
-			return "semaphore";
-		}
-		if (primitive instanceof AsyncEvent) {
-			return "event";
-		}
-		if (primitive instanceof AsyncCondition) {
-			return "condition";
-		}
-		if (primitive instanceof AsyncBarrier) {
-			return "barrier";
-		}
-		throw new IllegalArgumentException("Not a Lockstep primitive: " + primitive.getClass().getName());
 	}
 
 	/**

@@ -30,19 +30,24 @@ class ConfigurationMetadataTests {
 
 	private static final String PROPERTIES = "io.github.lockstep.autoconfigure.LockstepProperties";
 
+	private static final String WEB_PROPERTIES = "io.github.lockstep.autoconfigure.web.LockstepWebProperties";
+
 	@Test
 	void everyKeyIsListedWithADescription() throws IOException {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
 		assertThat(properties).containsOnlyKeys("lockstep.enabled", "lockstep.default-timeout", "lockstep.strict",
-				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.locks", "lockstep.semaphores",
+				"lockstep.interceptor-order", "lockstep.async-executor", "lockstep.backend", "lockstep.locks", "lockstep.semaphores",
 				"lockstep.events", "lockstep.conditions", "lockstep.barriers", "lockstep.metrics.enabled",
 				"lockstep.metrics.histogram", "lockstep.health.down-on-broken-barrier",
-				"management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
+				"lockstep.web.cancel-on-request-end", "management.endpoint.lockstep.access", "management.endpoint.lockstep.cache.time-to-live",
 				"management.health.lockstep.enabled");
 		assertThat(properties.values()).allSatisfy(
 				(property) -> assertThat(property.get("description")).asString().isNotBlank().endsWith("."));
 		assertThat(properties).allSatisfy((name, property) -> {
-			if (name.startsWith("lockstep.")) {
+			if (name.startsWith("lockstep.web.")) {
+				assertThat(property.get("sourceType")).isEqualTo(WEB_PROPERTIES);
+			}
+			else if (name.startsWith("lockstep.")) {
 				assertThat(property.get("sourceType")).asString().startsWith(PROPERTIES);
 			}
 		});
@@ -76,6 +81,8 @@ class ConfigurationMetadataTests {
 			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.metrics.histogram")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", true);
+		assertThat(properties.get("lockstep.web.cancel-on-request-end")).containsEntry("type", "java.lang.Boolean")
+			.containsEntry("defaultValue", true);
 		assertThat(properties.get("lockstep.health.down-on-broken-barrier")).containsEntry("type", "java.lang.Boolean")
 			.containsEntry("defaultValue", false)
 			.extractingByKey("description")
@@ -95,11 +102,11 @@ class ConfigurationMetadataTests {
 	@Test
 	void mapValueTypesCarryThePrimitiveSettings() throws IOException {
 		Map<String, Map<String, Object>> properties = properties(lockstepMetadata());
-		assertThat(settings(properties, "lockstep.locks")).containsExactlyInAnyOrder("timeout");
-		assertThat(settings(properties, "lockstep.semaphores")).containsExactlyInAnyOrder("timeout", "permits", "bounded");
-		assertThat(settings(properties, "lockstep.events")).containsExactlyInAnyOrder("timeout", "initially-set");
-		assertThat(settings(properties, "lockstep.conditions")).containsExactlyInAnyOrder("timeout", "lock");
-		assertThat(settings(properties, "lockstep.barriers")).containsExactlyInAnyOrder("timeout", "parties");
+		assertThat(settings(properties, "lockstep.locks")).containsExactlyInAnyOrder("timeout", "backend");
+		assertThat(settings(properties, "lockstep.semaphores")).containsExactlyInAnyOrder("timeout", "backend", "permits", "bounded");
+		assertThat(settings(properties, "lockstep.events")).containsExactlyInAnyOrder("timeout", "backend", "initially-set");
+		assertThat(settings(properties, "lockstep.conditions")).containsExactlyInAnyOrder("timeout", "backend", "lock");
+		assertThat(settings(properties, "lockstep.barriers")).containsExactlyInAnyOrder("timeout", "backend", "parties");
 	}
 
 	/** The settings of the map's value type, as their keys: {@code initially-set}. */

@@ -11,6 +11,7 @@ import io.github.lockstep.annotation.AwaitEvent;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.spring.LockstepRegistry;
+import io.github.lockstep.autoconfigure.metrics.LockstepMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * the test opens, and counts itself out before the stage it waits on completes, so that the most
  * calls ever inside a method at once is exact, whichever thread releases what.
  */
-final class Gates {
+public final class Gates {
 
 	/** How long a test waits for something that should happen at once. */
-	static final Duration DEADLINE = Duration.ofSeconds(10);
+	public static final Duration DEADLINE = Duration.ofSeconds(10);
 
 	private final BlockingQueue<CompletableFuture<Void>> closed = new LinkedBlockingQueue<>();
 
@@ -40,7 +40,7 @@ final class Gates {
 	private final AtomicInteger entered = new AtomicInteger();
 
 	/** A body that enters and leaves at once: counts it as run. */
-	void pass() {
+	public void pass() {
 		this.entered.incrementAndGet();
 		this.mostInside.accumulateAndGet(this.inside.get() + 1, Math::max);
 	}
@@ -49,7 +49,7 @@ final class Gates {
 	 * Enters, and returns a stage that completes with the value once the test opens this call's
 	 * gate, the call having left by then.
 	 */
-	<T> CompletableFuture<T> hold(T value) {
+	public <T> CompletableFuture<T> hold(T value) {
 		this.entered.incrementAndGet();
 		this.mostInside.accumulateAndGet(this.inside.incrementAndGet(), Math::max);
 		CompletableFuture<Void> gate = new CompletableFuture<>();
@@ -62,7 +62,7 @@ final class Gates {
 	}
 
 	/** Waits for the next call to reach its gate, and returns the gate (closed). */
-	CompletableFuture<Void> next() {
+	public CompletableFuture<Void> next() {
 		try {
 			CompletableFuture<Void> gate = this.closed.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
 			if (gate == null) {
@@ -80,7 +80,7 @@ final class Gates {
 	 * Opens {@code count} gates in the order the calls reach them, each on one of four threads, so
 	 * that calls end, and the places they free are handed on, on several threads at once.
 	 */
-	void openAll(int count) {
+	public void openAll(int count) {
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService openers = Executors.newFixedThreadPool(4,
 				(task) -> new Thread(task, "gate-opener-" + threads.incrementAndGet()));
@@ -96,25 +96,25 @@ final class Gates {
 	}
 
 	/** Calls at their gate, not yet taken by {@link #next()}. */
-	int closed() {
+	public int closed() {
 		return this.closed.size();
 	}
 
-	int inside() {
+	public int inside() {
 		return this.inside.get();
 	}
 
-	int mostInside() {
+	public int mostInside() {
 		return this.mostInside.get();
 	}
 
 	/** Bodies run so far. */
-	int entered() {
+	public int entered() {
 		return this.entered.get();
 	}
 
 	/** Opens any gate an earlier (failed) test left closed, and zeroes the counts. */
-	void reset() {
+	public void reset() {
 		for (CompletableFuture<Void> gate = this.closed.poll(); gate != null; gate = this.closed.poll()) {
 			gate.complete(null);
 		}
@@ -127,7 +127,7 @@ final class Gates {
 	 * Makes the calls one after the other on one thread, which must never block: a call that waited
 	 * on it would hold the loop until a gate opens, and no gate opens before the loop returns.
 	 */
-	static <T> List<CompletableFuture<T>> issueFromOneThread(int count, IntFunction<CompletableFuture<T>> call) {
+	public static <T> List<CompletableFuture<T>> issueFromOneThread(int count, IntFunction<CompletableFuture<T>> call) {
 		return assertTimeoutPreemptively(DEADLINE, () -> IntStream.range(0, count).mapToObj(call).toList(),
 				"the issuing thread blocked");
 	}
@@ -138,7 +138,7 @@ final class Gates {
 	 * done; then opens the gates and checks that all finish, in call order, with never more than
 	 * {@code limit} inside.
 	 */
-	void assertLimitHolds(List<CompletableFuture<Integer>> calls, int limit, IntSupplier waiting) {
+	public void assertLimitHolds(List<CompletableFuture<Integer>> calls, int limit, IntSupplier waiting) {
 		assertThat(closed()).as("admitted, held at their gates").isEqualTo(limit);
 		assertThat(waiting.getAsInt()).as("still waiting").isEqualTo(calls.size() - limit);
 		assertThat(calls).noneMatch(CompletableFuture::isDone);
@@ -148,13 +148,13 @@ final class Gates {
 	}
 
 	/** Waits for every call to succeed, and returns the results in call order. */
-	static <T> List<T> resultsOf(List<CompletableFuture<T>> calls) {
+	public static <T> List<T> resultsOf(List<CompletableFuture<T>> calls) {
 		assertThat(CompletableFuture.allOf(calls.toArray(CompletableFuture<?>[]::new))).succeedsWithin(DEADLINE);
 		return calls.stream().map(CompletableFuture::join).toList();
 	}
 
 	/** Waits for the future to fail, and returns why (a cancel gives a {@code CancellationException}). */
-	static Throwable failureOf(CompletableFuture<?> future) {
+	public static Throwable failureOf(CompletableFuture<?> future) {
 		try {
 			Object value = future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
 			throw new AssertionError("expected a failure, but completed with " + value);
@@ -178,7 +178,7 @@ final class Gates {
 	 * Waits, yielding, until the condition holds, for states no future reports (a thread blocked in a
 	 * wait); fails after {@link #DEADLINE}.
 	 */
-	static void awaitUntil(BooleanSupplier condition, String what) {
+	public static void awaitUntil(BooleanSupplier condition, String what) {
 		long deadline = System.nanoTime() + DEADLINE.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() - deadline > 0) {

@@ -16,6 +16,7 @@ import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.spring.LockstepRegistry;
+import io.github.lockstep.autoconfigure.interceptor.LockstepAdvisor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
@@ -53,10 +54,10 @@ class LockstepAutoConfigurationTests {
 			.hasSingleBean(LockstepRegistry.class)
 			.hasSingleBean(LockstepProperties.class)
 			.hasSingleBean(ConfiguredPrimitives.class)
-			.hasSingleBean(MethodPlans.class)
-			.hasSingleBean(Resumption.class)
+			.hasBean("lockstepMethodPlans")
+			.hasBean("lockstepResumption")
 			.hasSingleBean(LockstepAdvisor.class)
-			.hasSingleBean(LockstepBeanPostProcessor.class));
+			.hasBean("lockstepBeanPostProcessor"));
 	}
 
 	@Test
@@ -86,9 +87,9 @@ class LockstepAutoConfigurationTests {
 					.doesNotHaveBean(LockstepRegistry.class)
 					.doesNotHaveBean(LockstepProperties.class)
 					.doesNotHaveBean(ConfiguredPrimitives.class)
-					.doesNotHaveBean(MethodPlans.class)
+					.doesNotHaveBean("lockstepMethodPlans")
 					.doesNotHaveBean(LockstepAdvisor.class)
-					.doesNotHaveBean(LockstepBeanPostProcessor.class)
+					.doesNotHaveBean("lockstepBeanPostProcessor")
 					.doesNotHaveBean(AsyncPrimitive.class);
 				assertThat(context.getBeanDefinitionNames()).noneMatch((name) -> name.startsWith("lockstep."));
 				Inventory inventory = context.getBean(Inventory.class);
@@ -176,7 +177,7 @@ class LockstepAutoConfigurationTests {
 			assertThat(properties.getDefaultTimeout()).hasSeconds(30);
 			assertThat(properties.getLocks().get("inventory").getTimeout()).hasSeconds(2);
 			assertThat(properties.getLocks().get("ledger").getTimeout()).hasMillis(500);
-			assertThat(context.getBean(Resumption.class).executor()).isNull();
+			assertThat(properties.getAsyncExecutor()).isNullOrEmpty();
 			assertThat(context.getBean(LockstepRegistry.class).all()).extracting(AsyncPrimitive::name)
 				.containsExactly("account", "cache-warm", "inventory", "ledger", "nightly-batch", "payment-api");
 			assertThat(context.getBean("lockstep.condition.account", AsyncCondition.class).lock())

@@ -365,7 +365,7 @@ class LockstepFailureAnalysisTests {
 				+ "Set lockstep.semaphores.payment-api.permits to 1 or more: the number of holders allowed at once."));
 	}
 
-	private static void assertFailure(ApplicationContextRunner runner, String description, String action) {
+	static void assertFailure(ApplicationContextRunner runner, String description, String action) {
 		runner.run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = new LockstepFailureAnalyzer().analyze(context.getStartupFailure());

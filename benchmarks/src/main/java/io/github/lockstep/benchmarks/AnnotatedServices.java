@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.annotation.Throttled;
 import io.github.lockstep.autoconfigure.LockstepAutoConfiguration;
-import io.github.lockstep.autoconfigure.LockstepMetricsAutoConfiguration;
+import io.github.lockstep.autoconfigure.metrics.LockstepMetricsAutoConfiguration;
 import io.github.lockstep.spring.LockstepRegistry;
 import io.github.resilience4j.bulkhead.annotation.Bulkhead;
 import io.github.resilience4j.common.bulkhead.configuration.CommonBulkheadConfigurationProperties.InstanceProperties;

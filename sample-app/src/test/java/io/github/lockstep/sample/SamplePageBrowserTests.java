@@ -240,7 +240,7 @@ class SamplePageBrowserTests {
 	}
 
 	private void untilLoadEnded() {
-		new FluentWait<>(this.load).withTimeout(Duration.ofSeconds(10))
+		new FluentWait<>(this.load).withTimeout(Duration.ofSeconds(30))
 			.pollingEvery(Duration.ofMillis(50))
 			.withMessage(() -> "the load to end: " + this.load.status())
 			.until((load) -> !load.status().running());

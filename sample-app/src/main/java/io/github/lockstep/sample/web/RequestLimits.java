@@ -3,9 +3,13 @@ package io.github.lockstep.sample.web;
 import java.time.Duration;
 
 /**
- * The longest waits and work a request may ask for. Each is well inside
- * {@code spring.mvc.async.request-timeout}, so that every asynchronous request is answered by the
- * scenario, never cut off by Spring MVC while its call runs on.
+ * The longest waits and work a request may ask for: sane bounds on input, so that one request
+ * cannot hold a connection or a ticket for an hour. Each is well inside
+ * {@code spring.mvc.async.request-timeout}, so that a request is answered by its scenario (its
+ * result, or the 503 of its own wait's timeout) rather than by Spring MVC's timeout. They are not
+ * what ends the work of a request that does time out: Lockstep cancels that request's annotated
+ * calls with it. The bank and the ticket office wait on their injected primitives in their own code,
+ * which no request owns; there the limit on {@code ?timeout=} is what ends the wait in time.
  *
  * <pre>{@code
  * orders.findOrder(id, RequestLimits.atMost("latency", latency, RequestLimits.WORK));   // else 400

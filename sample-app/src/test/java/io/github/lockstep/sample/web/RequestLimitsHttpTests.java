@@ -16,8 +16,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A request may not ask for a wait or a piece of work longer than Spring MVC lets an asynchronous
- * request run, or a negative one: it answers 400 naming the parameter, and nothing starts.
+ * A request may not ask for a wait or a piece of work beyond the sample's limits (well inside the
+ * time Spring MVC lets an asynchronous request run), or a negative one: it answers 400 naming the
+ * parameter, and nothing starts.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class RequestLimitsHttpTests {
