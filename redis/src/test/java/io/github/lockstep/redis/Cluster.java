@@ -60,6 +60,10 @@ final class Cluster implements AfterEachCallback {
 		return this.prefix;
 	}
 
+	Duration lease() {
+		return this.lease;
+	}
+
 	/** A new instance with its own client (command timeout 2 s). */
 	RedisPrimitives instance() {
 		return instance(Duration.ofSeconds(2));
