@@ -23,12 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Redis 3: a Lockstep lock on Redis with {@code waiters} acquisitions queued (futures, no
  * threads). One op releases, which hands the lock to the longest waiter (recorded in Redis, then
  * announced), waits until that waiter's future has completed, and queues one more acquisition,
- * so the queue keeps its length (µs/op). A release whose cost does not grow with the queue takes
+ * so the queue keeps its length (µs/op, sampled). A release whose cost does not grow with the queue takes
  * the same time at 1 and at 10,000 waiters. Peers are absent: Redisson's and Spring
  * Integration's waiters are threads, and 10,000 parked threads would measure the scheduler.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
