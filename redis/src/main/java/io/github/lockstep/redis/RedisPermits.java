@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -120,6 +121,17 @@ final class RedisPermits {
 
 	private int cancelling;
 
+	/** Holds whose release was sent and not yet answered. */
+	private int releasing;
+
+	/**
+	 * How many waits have been granted here, ever; with its value when the renewal in flight was
+	 * sent, how many of the places that renewal counted in Redis may have been granted since.
+	 */
+	private long grantedWaits;
+
+	private long grantedWaitsAtRenewal;
+
 	/** Waits sent but not yet answered: queued as far as this instance's callers can tell. */
 	private int sending;
 
@@ -132,6 +144,9 @@ final class RedisPermits {
 	private volatile long leaseValidUntil;
 
 	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
+
+	/** Test seam: how many times a renewal found the queue places differ and asked for the list. */
+	final AtomicInteger inspections = new AtomicInteger();
 
 	/** The probe's token for the hold of a lock. */
 	private long holdToken;
@@ -161,17 +176,29 @@ final class RedisPermits {
 	}
 
 	/**
-	 * The latest snapshot from Redis, with the queue adjusted by what this instance's callers have
-	 * seen but Redis has not answered yet: waits sent (queued as far as they can tell) and waits
-	 * withdrawn (gone as far as they can tell).
+	 * The latest snapshot from Redis, adjusted by what this instance's callers have seen but Redis
+	 * has not answered yet, as Redis will decide it unless another instance comes first: holds
+	 * released, which go to the head waiters and beyond them back to the free permits; waits
+	 * sent, which take the free permits if nobody is queued and queue beyond them; and waits
+	 * withdrawn (gone as far as the callers can tell).
 	 */
 	Snapshot snapshot() {
 		this.lock.lock();
 		try {
 			Snapshot latest = this.snapshot.get();
-			int queued = Math.max(0, latest.queued() + this.sending - this.withdrawing);
-			return (queued == latest.queued()) ? latest
-					: new Snapshot(latest.available(), queued, latest.held(), latest.version());
+			if (this.sending == 0 && this.withdrawing == 0 && this.releasing == 0) {
+				return latest;
+			}
+			int free = (latest.available() < 0) ? this.permits : latest.available();
+			int queued = Math.max(0, latest.queued() - this.withdrawing);
+			int released = Math.min(this.releasing, latest.held());
+			int handedOn = Math.min(released, queued);
+			queued -= handedOn;
+			free += released - handedOn;
+			int held = latest.held() - released + handedOn;
+			int taking = (queued == 0) ? Math.min(free, this.sending) : 0;
+			queued += this.sending - taking;
+			return new Snapshot(free - taking, queued, held + taking, latest.version());
 		}
 		finally {
 			this.lock.unlock();
@@ -332,6 +359,7 @@ final class RedisPermits {
 	/** Records a grant; returns the completion to run once the lock is released. */
 	private Runnable hold(Acquisition acquisition, long fence) {
 		leaveSending(acquisition);
+		this.grantedWaits++;
 		acquisition.state = State.HELD;
 		acquisition.fence = fence;
 		acquisition.since = this.backend.sequence();
@@ -502,6 +530,7 @@ final class RedisPermits {
 				}
 				else {
 					released.inFlight++;
+					this.releasing++;
 				}
 				acks = drainAcks(CALL_ACKS);
 			}
@@ -537,6 +566,9 @@ final class RedisPermits {
 		this.lock.lock();
 		try {
 			held.inFlight--;
+			if (held.state == State.RELEASING) {
+				this.releasing--;
+			}
 			held.state = State.ENDED;
 			if (ex != null) {
 				// Redis may still list the hold: the next renewal finds it and passes it on
@@ -644,6 +676,7 @@ final class RedisPermits {
 		this.lock.lock();
 		try {
 			acks = drainAcks(RENEW_ACKS);
+			this.grantedWaitsAtRenewal = this.grantedWaits;
 		}
 		finally {
 			this.lock.unlock();
@@ -671,18 +704,19 @@ final class RedisPermits {
 				confirmLease(sent);
 			}
 			Set<String> listed = reconcileHolds(reply, 7, sequence, then);
+			// Redis must have every place queued here before the renewal, and may have besides the
+			// places of waits sent, queued, withdrawn or granted since: more, or fewer, is a mismatch
 			int expected = 0;
-			int sending = 0;
+			int possible = 0;
 			for (Acquisition acquisition : this.waiting) {
 				if (acquisition.state == State.QUEUED && acquisition.since < sequence && !listed.contains(acquisition.wid)) {
 					expected++;
 				}
-				else if (acquisition.state == State.SENDING) {
-					sending++;
-				}
+				possible++;
 			}
 			long queued = Snapshot.toLong(reply.get(6));
-			inspect = queued < expected || queued > expected + sending + this.cancelling;
+			inspect = queued < expected
+					|| queued > possible + this.cancelling + (this.grantedWaits - this.grantedWaitsAtRenewal);
 		}
 		finally {
 			this.lock.unlock();
@@ -724,6 +758,7 @@ final class RedisPermits {
 	}
 
 	private void inspect() {
+		this.inspections.incrementAndGet();
 		long sequence = this.backend.sequence();
 		String acks;
 		this.lock.lock();

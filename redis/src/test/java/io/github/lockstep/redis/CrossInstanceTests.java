@@ -31,7 +31,7 @@ class CrossInstanceTests {
 	static final RedisServer redis = new RedisServer();
 
 	@RegisterExtension
-	final Cluster cluster = new Cluster(redis);
+	final Cluster cluster = new Cluster(redis, Duration.ofSeconds(5));
 
 	@Test
 	void semaphoreNeverAdmitsMoreThanItsPermitsAcrossInstances() throws Exception {

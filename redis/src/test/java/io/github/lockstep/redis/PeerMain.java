@@ -11,7 +11,8 @@ import io.lettuce.core.RedisURI;
  * permit, prints {@code HELD <fencing token>}, and holds it until it is killed (or for a minute
  * at most, so that a test that forgets it leaves nothing behind).
  *
- * <p>Arguments: port, key prefix, semaphore name, permits, lease in milliseconds.
+ * <p>Arguments: port, key prefix, semaphore name, permits, lease in milliseconds, and optionally
+ * {@code queue}: then it only asks for a permit, prints {@code QUEUED}, and waits until killed.
  */
 public final class PeerMain {
 
@@ -34,8 +35,15 @@ public final class PeerMain {
 			.withPort(Integer.parseInt(args[0])).withTimeout(Duration.ofSeconds(2)).build());
 		RedisPrimitives primitives = RedisPrimitives.create(client, RedisPrimitivesOptions.defaults()
 			.withKeyPrefix(args[1]).withLease(Duration.ofMillis(Long.parseLong(args[4]))));
-		Hold hold = primitives.bounded(args[2], Integer.parseInt(args[3])).acquireHold().get();
-		System.out.println("HELD " + hold.fencingToken());
+		if (args.length > 5 && "queue".equals(args[5])) {
+			// wait instead: the place in the queue is what dies with this JVM
+			primitives.bounded(args[2], Integer.parseInt(args[3])).acquire();
+			System.out.println("QUEUED");
+		}
+		else {
+			Hold hold = primitives.bounded(args[2], Integer.parseInt(args[3])).acquireHold().get();
+			System.out.println("HELD " + hold.fencingToken());
+		}
 		System.out.flush();
 		// hold until killed: the parent never writes, and closes the pipe only if it dies itself
 		System.in.read();

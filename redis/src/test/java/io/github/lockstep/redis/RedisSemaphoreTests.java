@@ -273,9 +273,14 @@ class RedisSemaphoreTests {
 		RedisPrimitives instance = this.cluster.instance();
 		AsyncLock lock = instance.lock("a");
 		AsyncLock other = instance.lock("b");
+		// "a" is held elsewhere, so the continuation below runs when the grant arrives, not at once
+		AsyncLock elsewhere = this.cluster.instance().lock("a");
+		assertThat(elsewhere.acquire()).succeedsWithin(WITHIN);
 		assertThat(other.acquire()).succeedsWithin(WITHIN);
 		CompletableFuture<Void> queued = other.acquire();
-		CompletableFuture<List<String>> refusals = lock.acquire().thenApply((held) -> {
+		CompletableFuture<Void> granted = lock.acquire();
+		assertThat(granted).isNotDone();
+		CompletableFuture<List<String>> refusals = granted.thenApply((held) -> {
 			List<String> failures = new ArrayList<>();
 			for (Runnable call : List.<Runnable>of(other::tryAcquire, queued::join)) {
 				try {
@@ -288,6 +293,7 @@ class RedisSemaphoreTests {
 			lock.release(); // never blocks: sent from here, answered later
 			return failures;
 		});
+		elsewhere.release();
 		assertThat(refusals).succeedsWithin(WITHIN).satisfies((failures) -> assertThat(failures).hasSize(2));
 		assertThat(queued).isNotDone();
 		other.release();

@@ -42,7 +42,8 @@ import org.opentest4j.TestAbortedException;
  * }</pre>
  *
  * <p>Without a {@code redis-server} binary (on the {@code PATH}, or {@code -Dlockstep.redis.server})
- * the class is skipped with one line saying so, unless {@code -Dlockstep.redis.required=true}
+ * the class is skipped with one line saying so, unless {@code -Dlockstep.redis.required=true} or the
+ * environment variable {@code LOCKSTEP_REDIS_REQUIRED=true}
  * (set by CI), which fails it instead.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
@@ -74,13 +75,14 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		String binary = findBinary();
 		if (binary == null) {
 			String message = "redis-server not found on the PATH (or -Dlockstep.redis.server)";
-			if (Boolean.getBoolean("lockstep.redis.required")) {
-				throw new IllegalStateException(message + ", and -Dlockstep.redis.required=true: install it"
+			if (Boolean.getBoolean("lockstep.redis.required") || "true".equals(System.getenv("LOCKSTEP_REDIS_REQUIRED"))) {
+				throw new IllegalStateException(message + ", and the Redis tests are required"
+						+ " (-Dlockstep.redis.required=true or LOCKSTEP_REDIS_REQUIRED=true): install it"
 						+ " (apt-get install redis-server)");
 			}
 			if (skipReported.compareAndSet(false, true)) {
 				System.err.println("lockstep-redis: " + message + ": skipping the Redis tests"
-						+ " (CI fails instead, with -Dlockstep.redis.required=true)");
+						+ " (CI fails instead: LOCKSTEP_REDIS_REQUIRED=true)");
 			}
 			throw new TestAbortedException(message);
 		}

@@ -3,16 +3,16 @@
 -- a withdrawal whose reply never came).
 -- KEYS = m q h o l d; ARGV = inst, lease ms, inbox prefix, retention ms, kind, permits, bounded,
 -- acknowledged wids.
--- Reply {avail, queued, held, version, {queued wids of this instance}, {wid1, fence1, wid2, fence2, ...}}.
+-- Reply {avail, queued, held, version, {queued wids of this instance}, {wid1, fence1, ...}}.
 local k = keys(0)
-local inst, inbox, retention = ARGV[1], ARGV[3], tonumber(ARGV[4])
+local inst, inbox = ARGV[1], ARGV[3]
 local now, now_us = clock()
-local shape = init(k, ARGV[5], ARGV[6], ARGV[7], now_us)
-if shape then
+local p, shape = load(k, ARGV[5], ARGV[6], ARGV[7], now_us)
+if not p then
   return redis.error_reply(shape)
 end
-forget_tombstones(k, now, retention, ARGV[8])
-reap(k, now, inbox)
+forget(k, ARGV[8])
+reap(k, p, now, inbox)
 local queued, held = {}, {}
 for _, e in ipairs(redis.call('ZRANGEBYLEX', k.o, '[' .. inst .. '|', '[' .. inst .. '|\255')) do
   local kind, wid = string.sub(e, #inst + 2, #inst + 2), string.sub(e, #inst + 4)
@@ -23,5 +23,6 @@ for _, e in ipairs(redis.call('ZRANGEBYLEX', k.o, '[' .. inst .. '|', '[' .. ins
     held[#held + 1] = tonumber(redis.call('ZSCORE', k.h, wid))
   end
 end
-local s = state(k)
+save(k, p)
+local s = state(k, p)
 return { s[1], s[2], s[3], s[4], queued, held }

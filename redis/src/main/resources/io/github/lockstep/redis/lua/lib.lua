@@ -11,7 +11,11 @@
 -- A wid is '<inst>:<n>'; a grant is published to '<inbox prefix><inst>' as
 -- '<wid> <fence> <avail> <queued> <held> <v>'. fence and v start at the server time in
 -- microseconds when m is created, so both keep growing across a restart that lost the data.
--- Every script reads the server clock once and first reaps instances whose lease ran out.
+--
+-- Every call to Redis from a script costs about as much as the command itself again, so a script
+-- reads m once (load) and writes it once (save), and keeps its numbers in the table p meanwhile.
+-- Dead instances are reaped by every renewal and by an acquisition that would have to wait;
+-- old tombstones are dropped by renewals.
 
 local RELEASED, CANCELLED, PASSED_ON, REAPED, RETIRED = 1, 2, 3, 4, 5
 local REAP_INSTANCES, REAP_ENTRIES = 8, 256
@@ -20,6 +24,10 @@ local function clock()
   local t = redis.call('TIME')
   local s, us = tonumber(t[1]), tonumber(t[2])
   return s * 1000 + math.floor(us / 1000), s * 1000000 + us
+end
+
+local function int(n)
+  return string.format('%.0f', n)
 end
 
 local function keys(base)
@@ -31,25 +39,31 @@ local function inst_of(wid)
   return string.match(wid, '^[^:]+')
 end
 
--- Creates the primitive on first use, and counts the call in its version; returns an error text
--- (and changes nothing) if it exists with another shape.
-local function init(k, kind, permits, bounded, now_us)
-  local m = redis.call('HMGET', k.m, 'kind', 'permits', 'bounded')
+-- Reads the primitive (creating it on first use) and counts the call in its version. Returns the
+-- state table, or nil and an error text if it exists with another shape.
+local function load(k, kind, permits, bounded, now_us)
+  local m = redis.call('HMGET', k.m, 'kind', 'permits', 'bounded', 'avail', 'seq', 'fence', 'v')
   if not m[1] then
-    local seed = string.format('%.0f', now_us)
-    redis.call('HSET', k.m, 'kind', kind, 'permits', permits, 'bounded', bounded, 'avail', permits,
-      'seq', 0, 'fence', seed, 'v', seed)
-    return nil
+    return { kind = kind, permits = permits, bounded = bounded, fresh = true,
+             avail = tonumber(permits), seq = 0, fence = now_us, v = now_us }
   end
   if m[1] ~= kind or m[2] ~= permits or m[3] ~= bounded then
-    return 'LOCKSTEP_MISMATCH ' .. m[1] .. ' ' .. m[2] .. ' ' .. m[3]
+    return nil, 'LOCKSTEP_MISMATCH ' .. m[1] .. ' ' .. m[2] .. ' ' .. m[3]
   end
-  redis.call('HINCRBY', k.m, 'v', 1)
-  return nil
+  return { avail = tonumber(m[4]), seq = tonumber(m[5]), fence = tonumber(m[6]), v = tonumber(m[7] or now_us) + 1 }
+end
+
+local function save(k, p)
+  if p.fresh then
+    redis.call('HSET', k.m, 'kind', p.kind, 'permits', p.permits, 'bounded', p.bounded, 'avail', int(p.avail),
+      'seq', int(p.seq), 'fence', int(p.fence), 'v', int(p.v))
+  else
+    redis.call('HSET', k.m, 'avail', int(p.avail), 'seq', int(p.seq), 'fence', int(p.fence), 'v', int(p.v))
+  end
 end
 
 local function tomb(k, wid, now, how)
-  redis.call('ZADD', k.d, string.format('%.0f', now * 8 + how), wid)
+  redis.call('ZADD', k.d, int(now * 8 + how), wid)
 end
 
 -- How a finished wid finished, or nil if it is not (or no longer) remembered.
@@ -61,67 +75,73 @@ local function tombstone(k, wid)
   return nil
 end
 
--- Drops the tombstones the instance acknowledged (it has every reply about those wids, so no call
--- about them can come again) and those older than the retention.
-local function forget_tombstones(k, now, retention, acks)
+-- Drops the tombstones the instance acknowledged: it has every reply about those wids, so no
+-- call about them can come again.
+local function forget(k, acks)
+  local wids = {}
   for ack in string.gmatch(acks, '%S+') do
-    redis.call('ZREM', k.d, ack)
+    wids[#wids + 1] = ack
   end
-  redis.call('ZREMRANGEBYSCORE', k.d, '-inf', '(' .. string.format('%.0f', (now - retention) * 8))
+  if #wids > 0 then
+    redis.call('ZREM', k.d, unpack(wids))
+  end
 end
 
 -- The cluster-wide state every reply carries: free permits, queue length, holders, version.
-local function state(k)
-  local m = redis.call('HMGET', k.m, 'avail', 'v')
-  return { tonumber(m[1] or '-1'), redis.call('ZCARD', k.q), redis.call('ZCARD', k.h), tonumber(m[2] or '0') }
+local function state(k, p)
+  return { p.avail, redis.call('ZCARD', k.q), redis.call('ZCARD', k.h), p.v }
 end
 
-local function reply(status, value, k)
-  local s = state(k)
+-- Saves p and returns the reply {status, value, avail, queued, held, version}.
+local function reply(status, value, k, p)
+  save(k, p)
+  local s = state(k, p)
   return { status, value, s[1], s[2], s[3], s[4] }
 end
 
 -- Records the grant in h (and o) before announcing it; returns the fencing token. The permit
--- must already be taken off avail (or never have been on it).
-local function grant(k, wid, inbox, publish)
-  local fence = redis.call('HINCRBY', k.m, 'fence', 1)
+-- must already be off p.avail (or never have been on it).
+local function grant(k, p, wid, inbox, was_queued)
+  p.fence = p.fence + 1
   local inst = inst_of(wid)
-  redis.call('ZADD', k.h, fence, wid)
-  redis.call('ZREM', k.o, inst .. '|q|' .. wid)
-  redis.call('ZADD', k.o, 0, inst .. '|h|' .. wid)
-  if publish then
-    local s = state(k)
-    redis.call('PUBLISH', inbox .. inst, wid .. ' ' .. string.format('%.0f', fence) .. ' ' .. s[1] .. ' '
-      .. s[2] .. ' ' .. s[3] .. ' ' .. string.format('%.0f', s[4]))
+  redis.call('ZADD', k.h, int(p.fence), wid)
+  if was_queued then
+    redis.call('ZREM', k.o, inst .. '|q|' .. wid)
   end
-  return fence
+  redis.call('ZADD', k.o, 0, inst .. '|h|' .. wid)
+  if was_queued then
+    local s = state(k, p)
+    redis.call('PUBLISH', inbox .. inst, wid .. ' ' .. int(p.fence) .. ' ' .. s[1] .. ' ' .. s[2] .. ' '
+      .. s[3] .. ' ' .. int(s[4]))
+  end
+  return p.fence
 end
 
 -- A permit came back: straight to the head waiter if there is one, else to the free count.
-local function hand_off(k, inbox)
+local function hand_off(k, p, inbox)
   local head = redis.call('ZPOPMIN', k.q)
   if head[1] then
-    grant(k, head[1], inbox, true)
+    grant(k, p, head[1], inbox, true)
   else
-    redis.call('HINCRBY', k.m, 'avail', 1)
+    p.avail = p.avail + 1
   end
 end
 
 -- Grants free permits to head waiters (after reaping freed some).
-local function drain(k, inbox)
-  local avail = tonumber(redis.call('HGET', k.m, 'avail') or '0')
-  while avail > 0 do
+local function drain(k, p, inbox)
+  while p.avail > 0 do
     local head = redis.call('ZPOPMIN', k.q)
     if not head[1] then
       break
     end
-    avail = redis.call('HINCRBY', k.m, 'avail', -1)
-    grant(k, head[1], inbox, true)
+    p.avail = p.avail - 1
+    grant(k, p, head[1], inbox, true)
   end
 end
 
--- Frees the holds and queue places of instances whose lease ran out, a bounded amount per call.
-local function reap(k, now, inbox)
+-- Frees the holds and queue places of instances whose lease ran out, a bounded amount per call;
+-- returns how many holds it freed (and so granted on, if anyone waited).
+local function reap(k, p, now, inbox)
   local dead = redis.call('ZRANGEBYSCORE', k.l, '-inf', now, 'LIMIT', 0, REAP_INSTANCES)
   local freed = 0
   for _, inst in ipairs(dead) do
@@ -130,7 +150,7 @@ local function reap(k, now, inbox)
       local kind, wid = string.sub(e, #inst + 2, #inst + 2), string.sub(e, #inst + 4)
       if kind == 'h' then
         if redis.call('ZREM', k.h, wid) == 1 then
-          redis.call('HINCRBY', k.m, 'avail', 1)
+          p.avail = p.avail + 1
           freed = freed + 1
         end
       else
@@ -144,6 +164,7 @@ local function reap(k, now, inbox)
     end
   end
   if freed > 0 then
-    drain(k, inbox)
+    drain(k, p, inbox)
   end
+  return freed
 end
