@@ -43,6 +43,9 @@ final class RedisLink implements AutoCloseable {
 		/** The inbox was subscribed again after a reconnect: messages may have been lost. */
 		void resubscribed();
 
+		/** An event's or a barrier's message arrived: it starts with {@code '!'}, which no wid does. */
+		void signalled(String message);
+
 	}
 
 	private static final System.Logger log = System.getLogger(RedisLink.class.getName());
@@ -146,7 +149,7 @@ final class RedisLink implements AutoCloseable {
 	 * {@code SCRIPT FLUSH}). The future fails if there is no answer within the command timeout,
 	 * even if the client's own command timeouts are disabled.
 	 */
-	CompletableFuture<List<Object>> eval(Script script, String[] keys, String[] args) {
+	CompletableFuture<List<Object>> eval(LuaScript script, String[] keys, String[] args) {
 		StatefulRedisConnection<String, String> connection = this.commands;
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new RedisException("the Redis primitives are closed"));
@@ -192,6 +195,10 @@ final class RedisLink implements AutoCloseable {
 		@Override
 		public void message(String channel, String message) {
 			if (RedisLink.this.dropMessage.test(message)) {
+				return;
+			}
+			if (message.startsWith("!")) {
+				RedisLink.this.listener.signalled(message);
 				return;
 			}
 			// '<wid> <fence> <avail> <queued> <held> <version>'

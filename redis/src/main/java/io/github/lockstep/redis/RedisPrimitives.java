@@ -125,12 +125,14 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	}
 
 	/**
-	 * Not yet on Redis: cluster-wide events come with conditions and barriers.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide event of that name: a {@code set()} on any instance wakes every
+	 * instance's waiters, also those a {@code clear()} right after would have caught.
+	 * @param name the name, shared by every instance
+	 * @return the event
 	 */
 	@Override
 	public AsyncEvent event(String name) {
-		throw notYet("Event", name);
+		return this.backend.syncs.event(name);
 	}
 
 	/**
@@ -152,17 +154,20 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide barrier of that name: its rounds fill with arrivals from every
+	 * instance, and a party whose instance dies breaks the round instead of hanging it.
+	 * @param name the name, shared by every instance
+	 * @param parties how many arrivals a round needs, the same on every instance
+	 * @return the barrier
 	 */
 	@Override
 	public AsyncBarrier barrier(String name, int parties) {
-		throw notYet("Barrier", name);
+		return this.backend.syncs.barrier(name, parties);
 	}
 
 	private static UnsupportedOperationException notYet(String kind, String name) {
-		return new UnsupportedOperationException(kind + " '" + name + "': lockstep-redis has locks and semaphores"
-				+ " only so far; keep this " + kind.toLowerCase() + " in memory (backend: memory)");
+		return new UnsupportedOperationException(kind + " '" + name + "': lockstep-redis has locks, semaphores,"
+				+ " events and barriers only so far; keep this " + kind.toLowerCase() + " in memory (backend: memory)");
 	}
 
 	/**
