@@ -360,6 +360,17 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 		return queueLength() > 0;
 	}
 
+	/** Test seam: this instance's waits that Redis has answered (their joined generation is known). */
+	int joined() {
+		this.lock.lock();
+		try {
+			return (int) this.waiting.stream().filter((wait) -> wait.joined != UNKNOWN).count();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** Fails this instance's waits, for {@code close()}. */
 	void leave() {
 		List<Wait> all;
