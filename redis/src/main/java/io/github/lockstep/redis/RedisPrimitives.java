@@ -136,21 +136,30 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide condition of that name over a lock of its own, the cluster-wide lock of
+	 * the same name: a {@code signal(n)} on any instance wakes n waiters, on any instance, in the order
+	 * they started waiting.
+	 * @param name the name, shared by every instance
+	 * @return the condition
 	 */
 	@Override
 	public AsyncCondition condition(String name) {
-		throw notYet("Condition", name);
+		return this.backend.syncs.condition(name, null);
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide condition of that name over a lock of these primitives.
+	 * @param name the name, shared by every instance
+	 * @param lock a lock this {@code RedisPrimitives} created
+	 * @return the condition
+	 * @throws IllegalArgumentException if the lock is not one of these primitives
 	 */
 	@Override
 	public AsyncCondition condition(String name, AsyncLock lock) {
-		throw notYet("Condition", name);
+		if (lock == null) {
+			throw new IllegalArgumentException("Condition '" + name + "': lock must not be null");
+		}
+		return this.backend.syncs.condition(name, lock);
 	}
 
 	/**
@@ -163,11 +172,6 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	@Override
 	public AsyncBarrier barrier(String name, int parties) {
 		return this.backend.syncs.barrier(name, parties);
-	}
-
-	private static UnsupportedOperationException notYet(String kind, String name) {
-		return new UnsupportedOperationException(kind + " '" + name + "': lockstep-redis has locks, semaphores,"
-				+ " events and barriers only so far; keep this " + kind.toLowerCase() + " in memory (backend: memory)");
 	}
 
 	/**

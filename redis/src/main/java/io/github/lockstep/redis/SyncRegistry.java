@@ -10,11 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.lockstep.AcquireTimeoutException;
+import io.github.lockstep.AsyncLock;
 import io.github.lockstep.LockstepException;
 import io.github.lockstep.WaitOutcome;
 
 /**
- * One instance's events and barriers: creates them by name, routes their inbox messages (those
+ * One instance's events, barriers and conditions: creates them by name, routes their inbox messages (those
  * that start with {@code '!'}) to them, and, at every renewal, reads the events and renews the
  * barriers in one call per {@value Renewal#CHUNK} of each.
  */
@@ -27,6 +28,11 @@ final class SyncRegistry {
 	private final Map<String, RedisEvent> events = new ConcurrentHashMap<>();
 
 	private final Map<String, RedisBarrier> barriers = new ConcurrentHashMap<>();
+
+	private final Map<String, RedisCondition> conditions = new ConcurrentHashMap<>();
+
+	/** Condition waits of this instance by id, for the messages that signal them. */
+	private final Map<String, RedisCondition> conditionWaits = new ConcurrentHashMap<>();
 
 	/** Barrier arrivals of this instance by id, for the messages that end them. */
 	private final Map<String, RedisBarrier.Arrival> arrivals = new ConcurrentHashMap<>();
@@ -56,6 +62,40 @@ final class SyncRegistry {
 					+ barrier.parties() + " parties, not " + parties + "; one name is one primitive");
 		}
 		return barrier;
+	}
+
+	/**
+	 * The condition of that name over {@code lock}, or, given {@code null}, over a lock of its own:
+	 * the lock of the same name.
+	 */
+	RedisCondition condition(String name, AsyncLock lock) {
+		checkName("Condition", name);
+		RedisLock over;
+		if (lock == null) {
+			over = new RedisLock(this.backend.permits("Lock", name, 1, true));
+		}
+		else if (lock instanceof RedisLock redisLock && redisLock.permits().backend == this.backend) {
+			over = redisLock;
+		}
+		else {
+			throw new IllegalArgumentException("Condition '" + name + "': its lock must be a lock of the same"
+					+ " RedisPrimitives, but was " + lock);
+		}
+		RedisCondition condition = this.conditions.computeIfAbsent(name,
+				(key) -> new RedisCondition(this.backend, name, over, lock == null));
+		if (!condition.lock().name().equals(over.name())) {
+			throw new IllegalArgumentException("Condition '" + name + "': this instance already has it over lock '"
+					+ condition.lock().name() + "', not '" + over.name() + "'; one name is one primitive");
+		}
+		return condition;
+	}
+
+	void register(RedisCondition condition, String id) {
+		this.conditionWaits.put(id, condition);
+	}
+
+	void unregister(RedisCondition condition, String id) {
+		this.conditionWaits.remove(id, condition);
 	}
 
 	private void checkName(String kind, String name) {
@@ -89,6 +129,14 @@ final class SyncRegistry {
 				RedisEvent event = this.events.get(fields[3]);
 				if (event != null) {
 					event.observed(true, Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+				}
+			}
+			else if (message.startsWith("!c ")) {
+				for (String id : message.substring(3).split(" ")) {
+					RedisCondition condition = this.conditionWaits.get(id);
+					if (condition != null) {
+						condition.signalled(id);
+					}
 				}
 			}
 			else if (message.startsWith("!b ")) {
@@ -132,7 +180,31 @@ final class SyncRegistry {
 		for (int from = 0; from < allBarriers.size(); from += Renewal.CHUNK) {
 			calls.add(renewBarriers(allBarriers.subList(from, Math.min(allBarriers.size(), from + Renewal.CHUNK))));
 		}
+		List<RedisCondition> allConditions = new ArrayList<>(this.conditions.values());
+		for (int from = 0; from < allConditions.size(); from += Renewal.CHUNK) {
+			calls.add(renewConditions(allConditions.subList(from, Math.min(allConditions.size(), from + Renewal.CHUNK))));
+		}
 		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((ignored, ex) -> null);
+	}
+
+	@SuppressWarnings("unchecked")
+	private CompletableFuture<?> renewConditions(List<RedisCondition> chunk) {
+		List<String> keys = new ArrayList<>();
+		List<String> args = new ArrayList<>(List.of(this.backend.instance, this.backend.leaseMillis,
+				this.backend.inboxPrefix, this.backend.retentionMillis()));
+		for (RedisCondition condition : chunk) {
+			keys.addAll(List.of(condition.keys()));
+			List<String> waiting = condition.waitingIds();
+			args.add(condition.hasWaits() ? "1" : "0");
+			args.add(Integer.toString(waiting.size()));
+			args.addAll(waiting);
+		}
+		return this.backend.link.eval(SyncScript.CONDITION_RENEW, keys.toArray(String[]::new), args.toArray(String[]::new))
+			.thenAccept((reply) -> {
+				for (int i = 0; i < chunk.size(); i++) {
+					chunk.get(i).renewed((List<Object>) reply.get(i));
+				}
+			});
 	}
 
 	@SuppressWarnings("unchecked")
@@ -175,6 +247,7 @@ final class SyncRegistry {
 	/** Fails this instance's waits and withdraws its arrivals, for {@code close()}; returns the calls. */
 	List<CompletableFuture<?>> leave() {
 		this.events.values().forEach(RedisEvent::leave);
+		this.conditions.values().forEach(RedisCondition::leave);
 		List<CompletableFuture<?>> calls = new ArrayList<>();
 		this.barriers.values().forEach((barrier) -> calls.addAll(barrier.leave()));
 		return calls;

@@ -1,7 +1,7 @@
 package io.github.lockstep.redis;
 
 /**
- * The Lua scripts of {@link RedisEvent} and {@link RedisBarrier}, with {@code sync.lua} in front
+ * The Lua scripts of {@link RedisEvent}, {@link RedisBarrier} and {@link RedisCondition}, with {@code sync.lua} in front
  * (their key layout and shared functions); each file opens with a comment giving its keys,
  * arguments and reply.
  */
@@ -29,7 +29,19 @@ enum SyncScript implements LuaScript {
 	BARRIER_BREAK("barrier-break"),
 
 	/** Extend this instance's lease in many barriers, reap the dead, report this instance's arrivals. */
-	BARRIER_RENEW("barrier-renew");
+	BARRIER_RENEW("barrier-renew"),
+
+	/** A condition wait joins, before its lock is released. */
+	CONDITION_WAIT("cond-wait"),
+
+	/** Signal up to n condition waiters. */
+	CONDITION_SIGNAL("cond-signal"),
+
+	/** A condition wait leaves: cancelled, timed out, or done after its signal. */
+	CONDITION_LEAVE("cond-leave"),
+
+	/** Extend this instance's lease in many conditions, reap the dead, report lost signals. */
+	CONDITION_RENEW("cond-renew");
 
 	private final String text;
 

@@ -170,3 +170,88 @@ local function barrier_reply(k, status, value)
   end
   return out
 end
+
+-- --- conditions
+-- A condition lives in its lock's hash tag, {<prefix>:<lock name>}, as six keys 'c:<name>:…':
+--   m  HASH  seq (ticket counter)
+--   w  ZSET  waiters not yet signalled: cwid -> ticket (FIFO)
+--   s  ZSET  signalled waiters re-acquiring the lock: cwid -> when
+--   o  ZSET  ownership index, all scores 0: '<inst>|w|<cwid>' and '<inst>|s|<cwid>'
+--   l  ZSET  leases of the instances with waiters: inst -> deadline (server time, ms)
+--   t  ZSET  finished cwids and ids of finished signal calls -> when (re-sent calls do nothing)
+-- A signal is announced to the waiter's instance as '!c <cwid> <cwid> ...'.
+
+local function cond_keys(base)
+  return { m = KEYS[base + 1], w = KEYS[base + 2], s = KEYS[base + 3], o = KEYS[base + 4], l = KEYS[base + 5],
+           t = KEYS[base + 6] }
+end
+
+-- Signals up to n waiters in FIFO order; the caller's go to mine. Returns how many.
+local function cond_signal(k, n, now, inbox, caller)
+  if n <= 0 then
+    return 0
+  end
+  local popped = redis.call('ZPOPMIN', k.w, n)
+  local order, lists = {}, {}
+  for j = 1, #popped, 2 do
+    local id = popped[j]
+    local inst = inst_of(id)
+    redis.call('ZADD', k.s, fmt(now), id)
+    redis.call('ZREM', k.o, inst .. '|w|' .. id)
+    redis.call('ZADD', k.o, 0, inst .. '|s|' .. id)
+    if inst == caller then
+      mine[#mine + 1] = id
+    else
+      if not lists[inst] then
+        lists[inst] = {}
+        order[#order + 1] = inst
+      end
+      local list = lists[inst]
+      list[#list + 1] = id
+    end
+  end
+  for _, inst in ipairs(order) do
+    redis.call('PUBLISH', inbox .. inst, '!c ' .. table.concat(lists[inst], ' '))
+  end
+  return #popped / 2
+end
+
+-- The waits of instances whose lease ran out leave; each signal one of them had not used yet is
+-- passed on to the next waiter, so a dead waiter cannot absorb a signal.
+local function cond_reap(k, now, inbox, caller)
+  local dead = redis.call('ZRANGEBYSCORE', k.l, '-inf', now, 'LIMIT', 0, 8)
+  local unused = 0
+  for _, inst in ipairs(dead) do
+    local entries = redis.call('ZRANGEBYLEX', k.o, '[' .. inst .. '|', '[' .. inst .. '|\255', 'LIMIT', 0, 256)
+    for _, e in ipairs(entries) do
+      local kind, id = string.sub(e, #inst + 2, #inst + 2), string.sub(e, #inst + 4)
+      if kind == 'w' then
+        redis.call('ZREM', k.w, id)
+      elseif redis.call('ZREM', k.s, id) == 1 then
+        unused = unused + 1
+      end
+      redis.call('ZREM', k.o, e)
+      redis.call('ZADD', k.t, fmt(now), id)
+    end
+    if #entries < 256 then
+      redis.call('ZREM', k.l, inst)
+    end
+  end
+  cond_signal(k, unused, now, inbox, caller)
+end
+
+-- Forgets a wait: it is no longer waiting nor signalled.
+local function cond_forget(k, id, now)
+  local inst = inst_of(id)
+  redis.call('ZREM', k.o, inst .. '|w|' .. id, inst .. '|s|' .. id)
+  redis.call('ZADD', k.t, fmt(now), id)
+end
+
+-- {a, b, waiting, cwid, ...} with the caller's signalled waits.
+local function cond_reply(k, a, b)
+  local out = { a, b, redis.call('ZCARD', k.w) }
+  for _, x in ipairs(mine) do
+    out[#out + 1] = x
+  end
+  return out
+end
