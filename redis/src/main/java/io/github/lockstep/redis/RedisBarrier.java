@@ -171,7 +171,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		finally {
 			this.lock.unlock();
 		}
-		this.backend.link.eval(SyncScript.BARRIER_ARRIVE, this.keys, new String[] { this.backend.instance,
+		this.backend.syncs.call(SyncScript.BARRIER_ARRIVE, this.keys, new String[] { this.backend.instance,
 				this.backend.leaseMillis, this.backend.inboxPrefix, this.backend.retentionMillis(),
 				Integer.toString(this.parties), arrival.id, arrival.now ? "now" : "wait" })
 			.whenComplete((reply, ex) -> arrived(arrival, reply, ex));
@@ -249,7 +249,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 	}
 
 	private void sendLeave(Arrival arrival) {
-		this.backend.link.eval(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
+		this.backend.syncs.call(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
 				this.backend.inboxPrefix, this.backend.retentionMillis(), Integer.toString(this.parties), arrival.id })
 			.whenComplete((reply, ex) -> left(arrival, reply, ex));
 	}
@@ -402,7 +402,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 	private CompletableFuture<Void> breakRound(String mode) {
 		SyncRegistry.checkOpen(this.backend, KIND, this.name);
 		CompletableFuture<Void> result = new Answer<>(KIND, this.name);
-		this.backend.link.eval(SyncScript.BARRIER_BREAK, this.keys, new String[] { this.backend.instance,
+		this.backend.syncs.call(SyncScript.BARRIER_BREAK, this.keys, new String[] { this.backend.instance,
 				this.backend.inboxPrefix, this.backend.retentionMillis(), Integer.toString(this.parties),
 				this.backend.newWid(), mode })
 			.whenComplete((reply, ex) -> {
@@ -490,7 +490,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 			stopTimer(arrival);
 			endProbe(arrival, WaitOutcome.CANCELLED);
 			arrival.future.fail(closed);
-			calls.add(this.backend.link.eval(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
+			calls.add(this.backend.syncs.call(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
 					this.backend.inboxPrefix, this.backend.retentionMillis(), Integer.toString(this.parties),
 					arrival.id }));
 		}

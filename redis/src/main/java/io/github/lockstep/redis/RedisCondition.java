@@ -271,7 +271,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 
 	private CompletableFuture<Void> send(int n) {
 		CompletableFuture<Void> result = new Answer<>(KIND, this.name);
-		this.backend.link.eval(SyncScript.CONDITION_SIGNAL, this.keys, new String[] { this.backend.instance,
+		this.backend.syncs.call(SyncScript.CONDITION_SIGNAL, this.keys, new String[] { this.backend.instance,
 				this.backend.inboxPrefix, this.backend.retentionMillis(), this.backend.newWid(), Integer.toString(n) })
 			.whenComplete((reply, ex) -> {
 				if (ex == null) {
@@ -360,7 +360,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 	}
 
 	private void leaveCall(Wait<?> wait, String id, String mode) {
-		this.backend.link.eval(SyncScript.CONDITION_LEAVE, this.keys, new String[] { this.backend.instance,
+		this.backend.syncs.call(SyncScript.CONDITION_LEAVE, this.keys, new String[] { this.backend.instance,
 				this.backend.inboxPrefix, this.backend.retentionMillis(), id, mode })
 			.whenComplete((reply, ex) -> {
 				if (ex == null) {

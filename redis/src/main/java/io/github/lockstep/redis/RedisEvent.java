@@ -118,7 +118,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 			}
 			wait.future.leaveBy((failure) -> leave(wait, failure));
 		}
-		this.backend.link.eval(SyncScript.EVENT_WAIT, this.keys,
+		this.backend.syncs.call(SyncScript.EVENT_WAIT, this.keys,
 				new String[] { this.backend.instance, this.backend.leaseMillis })
 			.whenComplete((reply, ex) -> joined(wait, now, reply, ex));
 		if (timeout != null && !now) {
@@ -294,7 +294,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 
 	private CompletableFuture<Void> command(SyncScript script, String... args) {
 		CompletableFuture<Void> result = new Answer<>(KIND, this.name);
-		this.backend.link.eval(script, this.keys, args).whenComplete((reply, ex) -> {
+		this.backend.syncs.call(script, this.keys, args).whenComplete((reply, ex) -> {
 			if (ex == null) {
 				observed(reply);
 			}

@@ -1,5 +1,6 @@
 package io.github.lockstep.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.LockstepException;
 import io.github.lockstep.WaitOutcome;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 
 /**
  * One instance's events, barriers and conditions: creates them by name, routes their inbox messages (those
@@ -22,6 +25,9 @@ import io.github.lockstep.WaitOutcome;
 final class SyncRegistry {
 
 	private static final System.Logger log = System.getLogger(SyncRegistry.class.getName());
+
+	/** How long a call lost with its connection waits before it is sent again. */
+	private static final Duration RETRY = Duration.ofMillis(50);
 
 	private final RedisBackend backend;
 
@@ -169,8 +175,21 @@ final class SyncRegistry {
 
 	// --- renewal
 
-	/** Reads every event and renews every barrier of this instance; completes when reconciled. */
+	/**
+	 * Reads every event and renews every barrier and condition of this instance; completes when
+	 * reconciled. Never throws: the renewal of the permits runs in the same tick.
+	 */
 	CompletableFuture<Void> renew() {
+		try {
+			return renewAll();
+		}
+		catch (RuntimeException ex) {
+			log.log(System.Logger.Level.ERROR, "lockstep-redis: renewing events, barriers and conditions failed", ex);
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private CompletableFuture<Void> renewAll() {
 		List<CompletableFuture<?>> calls = new ArrayList<>();
 		List<RedisEvent> allEvents = new ArrayList<>(this.events.values());
 		for (int from = 0; from < allEvents.size(); from += Renewal.CHUNK) {
@@ -251,6 +270,47 @@ final class SyncRegistry {
 		List<CompletableFuture<?>> calls = new ArrayList<>();
 		this.barriers.values().forEach((barrier) -> calls.addAll(barrier.leave()));
 		return calls;
+	}
+
+	// --- calls
+
+	/**
+	 * Runs one of these primitives' scripts; if the connection fails under it (a reset, a
+	 * reconnect), sends it again a moment later, until the command timeout has passed since the
+	 * first try. Every script is idempotent, and these calls carry ids: a call that did run the
+	 * first time does nothing the second.
+	 */
+	CompletableFuture<List<Object>> call(SyncScript script, String[] keys, String[] args) {
+		CompletableFuture<List<Object>> result = new CompletableFuture<>();
+		attempt(script, keys, args, System.nanoTime() + this.backend.link.timeout().toNanos(), result);
+		return result;
+	}
+
+	private void attempt(SyncScript script, String[] keys, String[] args, long deadline,
+			CompletableFuture<List<Object>> result) {
+		this.backend.link.eval(script, keys, args).whenComplete((reply, ex) -> {
+			if (ex == null) {
+				result.complete(reply);
+			}
+			else if (isConnectionFailure(RedisLink.unwrap(ex)) && !this.backend.isClosed()
+					&& deadline - System.nanoTime() > RETRY.toNanos()) {
+				try {
+					this.backend.schedule(() -> attempt(script, keys, args, deadline, result), RETRY);
+				}
+				catch (RuntimeException closed) {
+					result.completeExceptionally(ex);
+				}
+			}
+			else {
+				result.completeExceptionally(RedisLink.unwrap(ex));
+			}
+		});
+	}
+
+	/** A call lost with its connection, as opposed to one Redis refused or that ran out of time. */
+	private static boolean isConnectionFailure(Throwable ex) {
+		return !(ex instanceof RedisCommandExecutionException) && !(ex instanceof TimeoutException)
+				&& !(ex instanceof RedisCommandTimeoutException);
 	}
 
 	// --- the synchronous forms of commands
