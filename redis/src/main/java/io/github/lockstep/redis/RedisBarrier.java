@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -124,9 +123,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		/** Whether it is counted in {@code leaving}. */
 		boolean counted;
 
-		long token = Long.MIN_VALUE;
-
-		volatile ScheduledFuture<?> timer;
+		final PendingWait pending = new PendingWait();
 
 		Arrival(String id, Duration timeout) {
 			this.id = id;
@@ -176,9 +173,9 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 				Integer.toString(this.parties), arrival.id, arrival.now ? "now" : "wait" })
 			.whenComplete((reply, ex) -> arrived(arrival, reply, ex));
 		if (timeout != null && !arrival.now) {
-			arrival.timer = this.backend.schedule(() -> arrival.future.end(arrival.future.timeout(timeout)), timeout);
+			arrival.pending.timer(this.backend.schedule(() -> arrival.future.end(arrival.future.timeout(timeout)), timeout));
 			if (arrival.future.isDone()) {
-				arrival.timer.cancel(false);
+				arrival.pending.stopTimer();
 			}
 		}
 		return arrival.future;
@@ -194,7 +191,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 					RuntimeException failure = SyncRegistry.failure(KIND, this.name, ex, mismatch());
 					endLocked(arrival);
 					then.add(() -> {
-						stopTimer(arrival);
+						arrival.pending.stopTimer();
 						arrival.future.fail(failure);
 						sendLeave(arrival);
 					});
@@ -208,7 +205,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 				else if (arrival.state == State.SENDING) {
 					leaveSending(arrival);
 					arrival.state = State.QUEUED;
-					arrival.token = this.probe.waitStarted();
+					arrival.pending.started(this.probe);
 				}
 				else if (arrival.state == State.LEAVING && !arrival.counted) {
 					// given up before Redis answered that it had queued it: counted until the LEAVE is answered
@@ -242,8 +239,8 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		finally {
 			this.lock.unlock();
 		}
-		stopTimer(arrival);
-		endProbe(arrival, SyncRegistry.outcome(failure));
+		arrival.pending.stopTimer();
+		arrival.pending.ended(this.probe, SyncRegistry.outcome(failure));
 		sendLeave(arrival);
 		return true;
 	}
@@ -320,46 +317,23 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 	}
 
 	private void finish(Arrival arrival, long code) {
-		stopTimer(arrival);
+		arrival.pending.stopTimer();
 		if (code >= 0) {
-			endProbe(arrival, WaitOutcome.ACQUIRED);
+			arrival.pending.ended(this.probe, WaitOutcome.ACQUIRED);
 			arrival.future.succeed((int) code);
 			return;
 		}
 		if (code == REFUSED_BROKEN || code == REFUSED_TIMEOUT) {
-			PrimitiveProbe current = this.probe;
-			current.waitEnded(current.waitStarted(), (code == REFUSED_BROKEN) ? WaitOutcome.BROKEN : WaitOutcome.TIMEOUT);
+			PendingWait.refused(this.probe, (code == REFUSED_BROKEN) ? WaitOutcome.BROKEN : WaitOutcome.TIMEOUT);
 			arrival.future.fail((code == REFUSED_BROKEN) ? new BarrierBrokenException(this.name, ABORTED)
 					: arrival.future.timeout(arrival.timeout));
 			return;
 		}
-		endProbe(arrival, WaitOutcome.BROKEN);
+		arrival.pending.ended(this.probe, WaitOutcome.BROKEN);
 		arrival.future.fail(new BarrierBrokenException(this.name, (code == BROKEN) ? BROKEN_WHILE_WAITING
 				: (code == LEASE_LOST) ? "broken, a party's instance lost its lease (it died or was cut off from Redis)"
 						: "broken, Redis no longer knows this arrival (it lost its data, or this instance was cut off"
 								+ " for longer than the lease)"));
-	}
-
-	private static void stopTimer(Arrival arrival) {
-		ScheduledFuture<?> timer = arrival.timer;
-		if (timer != null) {
-			timer.cancel(false);
-		}
-	}
-
-	private void endProbe(Arrival arrival, WaitOutcome outcome) {
-		long token;
-		this.lock.lock();
-		try {
-			token = arrival.token;
-			arrival.token = Long.MIN_VALUE;
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (token != Long.MIN_VALUE) {
-			this.probe.waitEnded(token, outcome);
-		}
 	}
 
 	/** A message: {@code {v, broken, waiting, bwid, code, ...}}. */
@@ -487,8 +461,8 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 				new IllegalStateException("the RedisPrimitives were closed"));
 		List<CompletableFuture<?>> calls = new ArrayList<>();
 		for (Arrival arrival : all) {
-			stopTimer(arrival);
-			endProbe(arrival, WaitOutcome.CANCELLED);
+			arrival.pending.stopTimer();
+			arrival.pending.ended(this.probe, WaitOutcome.CANCELLED);
 			arrival.future.fail(closed);
 			calls.add(this.backend.syncs.call(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
 					this.backend.inboxPrefix, this.backend.retentionMillis(), Integer.toString(this.parties),
@@ -544,14 +518,12 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 
 	@Override
 	public PrimitiveProbe probe() {
-		PrimitiveProbe current = this.probe;
-		return (current instanceof GuardedProbe guarded) ? guarded.probe : current;
+		return PendingWait.given(this.probe);
 	}
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		Objects.requireNonNull(probe, "probe");
-		this.probe = (probe == PrimitiveProbe.NONE) ? probe : new GuardedProbe(probe, KIND + " '" + this.name + "'");
+		this.probe = PendingWait.guard(probe, KIND, this.name);
 	}
 
 	@Override

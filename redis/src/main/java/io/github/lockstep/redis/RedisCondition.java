@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -147,7 +146,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 	public CompletableFuture<Boolean> await(Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout");
 		Wait<Boolean> wait = park(new Wait<>(null, Boolean.TRUE, Boolean.FALSE));
-		wait.timer = this.backend.schedule(wait::expire, timeout.isNegative() ? Duration.ZERO : timeout);
+		wait.pending.timer(this.backend.schedule(wait::expire, timeout.isNegative() ? Duration.ZERO : timeout));
 		return wait;
 	}
 
@@ -163,7 +162,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 	private <T> Wait<T> park(Wait<T> wait) {
 		SyncRegistry.checkOpen(this.backend, KIND, this.name);
 		checkHeld("cannot wait on un-acquired lock");
-		wait.token = this.probe.waitStarted();
+		wait.pending.started(this.probe);
 		enqueue(wait);
 		return wait;
 	}
@@ -219,7 +218,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 			}
 		}
 		if (acquire) {
-			found.stopTimer();
+			found.pending.stopTimer();
 			found.reacquire();
 		}
 	}
@@ -374,14 +373,12 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 
 	@Override
 	public PrimitiveProbe probe() {
-		PrimitiveProbe current = this.probe;
-		return (current instanceof GuardedProbe guarded) ? guarded.probe : current;
+		return PendingWait.given(this.probe);
 	}
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		Objects.requireNonNull(probe, "probe");
-		this.probe = (probe == PrimitiveProbe.NONE) ? probe : new GuardedProbe(probe, KIND + " '" + this.name + "'");
+		this.probe = PendingWait.guard(probe, KIND, this.name);
 		if (this.ownsLock) {
 			this.lock.probe(probe);
 		}
@@ -417,9 +414,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 
 		private Throwable requested;
 
-		long token = Long.MIN_VALUE;
-
-		volatile ScheduledFuture<?> timer;
+		final PendingWait pending = new PendingWait();
 
 		Wait(BooleanSupplier predicate, T signalledValue, T timedOutValue) {
 			this.predicate = predicate;
@@ -453,6 +448,34 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 			return new CompletableFuture<>();
 		}
 
+		/** Refused where the lock's grant could never be read: a Lockstep continuation or a Lettuce thread. */
+		@Override
+		public T join() {
+			refuseIfUnsafe();
+			return super.join();
+		}
+
+		@Override
+		public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+			refuseIfUnsafe();
+			return super.get();
+		}
+
+		@Override
+		public T get(long timeout, java.util.concurrent.TimeUnit unit)
+				throws InterruptedException, java.util.concurrent.ExecutionException, TimeoutException {
+			refuseIfUnsafe();
+			return super.get(timeout, unit);
+		}
+
+		private void refuseIfUnsafe() {
+			if (!isDone() && !Completions.mayBlock()) {
+				throw new IllegalStateException(KIND + " '" + RedisCondition.this.name + "': a blocking wait here would"
+						+ " hold the thread that reads Redis's replies (a Lockstep continuation or a Lettuce thread);"
+						+ " compose the future instead");
+			}
+		}
+
 		/**
 		 * Asks the wait to end with {@code failure}, once the lock is held again. A wait not yet
 		 * signalled leaves the condition first; a signalled one passes its signal on.
@@ -478,7 +501,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 					leaving = null;
 				}
 			}
-			stopTimer();
+			this.pending.stopTimer();
 			if (leaving != null) {
 				leaveCall(this, this.id, leaving);
 			}
@@ -513,13 +536,6 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 			}
 			if (acquire) {
 				reacquire();
-			}
-		}
-
-		void stopTimer() {
-			ScheduledFuture<?> scheduled = this.timer;
-			if (scheduled != null) {
-				scheduled.cancel(false);
 			}
 		}
 
@@ -593,14 +609,10 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 				this.state = State.DONE;
 				timedOutNow = this.timedOut;
 			}
-			stopTimer();
+			this.pending.stopTimer();
 			forget(this.id);
-			long started = this.token;
-			if (started != Long.MIN_VALUE) {
-				this.token = Long.MIN_VALUE;
-				RedisCondition.this.probe.waitEnded(started, (failure != null) ? SyncRegistry.outcome(failure)
-						: timedOutNow ? WaitOutcome.TIMEOUT : WaitOutcome.ACQUIRED);
-			}
+			this.pending.ended(RedisCondition.this.probe, (failure != null) ? SyncRegistry.outcome(failure)
+					: timedOutNow ? WaitOutcome.TIMEOUT : WaitOutcome.ACQUIRED);
 			Completions.run(() -> {
 				if (failure != null) {
 					super.completeExceptionally(failure);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.lockstep.AsyncEvent;
@@ -78,9 +77,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 		/** The generation when the wait joined, once Redis has answered. */
 		long joined = UNKNOWN;
 
-		long token = Long.MIN_VALUE;
-
-		volatile ScheduledFuture<?> timer;
+		final PendingWait pending = new PendingWait();
 
 		Wait(Duration timeout) {
 			this.timeout = timeout;
@@ -122,9 +119,9 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 				new String[] { this.backend.instance, this.backend.leaseMillis })
 			.whenComplete((reply, ex) -> joined(wait, now, reply, ex));
 		if (timeout != null && !now) {
-			wait.timer = this.backend.schedule(() -> wait.future.end(wait.future.timeout(timeout)), timeout);
+			wait.pending.timer(this.backend.schedule(() -> wait.future.end(wait.future.timeout(timeout)), timeout));
 			if (wait.future.isDone()) {
-				wait.timer.cancel(false);
+				wait.pending.stopTimer();
 			}
 		}
 		return wait.future;
@@ -155,7 +152,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 					}
 					else {
 						wait.joined = gen;
-						wait.token = this.probe.waitStarted();
+						wait.pending.started(this.probe);
 					}
 				}
 			}
@@ -171,8 +168,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 
 	/** A zero timeout on a clear event: reported as a wait that starts and ends at once. */
 	private void refuse(Wait wait) {
-		PrimitiveProbe current = this.probe;
-		current.waitEnded(current.waitStarted(), WaitOutcome.TIMEOUT);
+		PendingWait.refused(this.probe, WaitOutcome.TIMEOUT);
 		wait.future.fail(wait.future.timeout(wait.timeout));
 	}
 
@@ -187,8 +183,8 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 		finally {
 			this.lock.unlock();
 		}
-		stopTimer(wait);
-		endProbe(wait, SyncRegistry.outcome(failure));
+		wait.pending.stopTimer();
+		wait.pending.ended(this.probe, SyncRegistry.outcome(failure));
 		return true;
 	}
 
@@ -214,38 +210,16 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 
 	private void wake(List<Wait> woken) {
 		for (Wait wait : woken) {
-			stopTimer(wait);
-			endProbe(wait, WaitOutcome.ACQUIRED);
+			wait.pending.stopTimer();
+			wait.pending.ended(this.probe, WaitOutcome.ACQUIRED);
 			wait.future.succeed(null);
 		}
 	}
 
 	private void end(Wait wait, WaitOutcome outcome, Throwable failure) {
-		stopTimer(wait);
-		endProbe(wait, outcome);
+		wait.pending.stopTimer();
+		wait.pending.ended(this.probe, outcome);
 		wait.future.fail(failure);
-	}
-
-	private static void stopTimer(Wait wait) {
-		ScheduledFuture<?> timer = wait.timer;
-		if (timer != null) {
-			timer.cancel(false);
-		}
-	}
-
-	private void endProbe(Wait wait, WaitOutcome outcome) {
-		long token;
-		this.lock.lock();
-		try {
-			token = wait.token;
-			wait.token = Long.MIN_VALUE;
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (token != Long.MIN_VALUE) {
-			this.probe.waitEnded(token, outcome);
-		}
 	}
 
 	/** An announcement ({@code '!e <gen> <v> <name>'}) or a renewal's read of the event. */
@@ -389,14 +363,12 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 
 	@Override
 	public PrimitiveProbe probe() {
-		PrimitiveProbe current = this.probe;
-		return (current instanceof GuardedProbe guarded) ? guarded.probe : current;
+		return PendingWait.given(this.probe);
 	}
 
 	@Override
 	public void probe(PrimitiveProbe probe) {
-		Objects.requireNonNull(probe, "probe");
-		this.probe = (probe == PrimitiveProbe.NONE) ? probe : new GuardedProbe(probe, KIND + " '" + this.name + "'");
+		this.probe = PendingWait.guard(probe, KIND, this.name);
 	}
 
 	@Override
