@@ -17,6 +17,7 @@ if bad then
   return redis.error_reply(bad)
 end
 trim(k.t, k.r, now, retention)
+keep_alive(k.l, inst, now, lease)
 reap(k, now, inbox, inst)
 
 if redis.call('ZSCORE', k.a, bwid) then

@@ -18,10 +18,10 @@ for j = 0, #KEYS / 5 - 1 do
   else
     mine = {}
     trim(k.t, k.r, now, retention)
-    reap(k, now, inbox, inst)
     if active == '1' then
-      redis.call('ZADD', k.l, 'XX', 'GT', fmt(now + lease), inst)
+      keep_alive(k.l, inst, now, lease)
     end
+    reap(k, now, inbox, inst)
     local s = barrier_state(k)
     local entry = { 0, s[1], s[2], s[3] }
     for _, x in ipairs(mine) do

@@ -13,10 +13,10 @@ for j = 0, #KEYS / 6 - 1 do
   local active, n = ARGV[at], tonumber(ARGV[at + 1])
   mine = {}
   trim(k.t, nil, now, retention)
-  cond_reap(k, now, inbox, inst)
   if active == '1' then
-    redis.call('ZADD', k.l, 'XX', 'GT', fmt(now + lease), inst)
+    keep_alive(k.l, inst, now, lease)
   end
+  cond_reap(k, now, inbox, inst)
   local entry = { redis.call('ZCARD', k.w) }
   for q = 1, n do
     local id = ARGV[at + 1 + q]

@@ -43,6 +43,12 @@ local function trim(t, r, now, retention)
   end
 end
 
+-- The calling instance is alive: the lease it has in l is extended before anything is reaped, so a
+-- renewal that came late but before anyone else noticed costs nothing.
+local function keep_alive(l, inst, now, lease)
+  redis.call('ZADD', l, 'XX', 'GT', fmt(now + lease), inst)
+end
+
 -- Whether a call with this id already ran; records it if not.
 local function ran(t, op, now)
   if redis.call('ZSCORE', t, op) then
