@@ -13,7 +13,9 @@ import io.lettuce.core.RedisClient;
 /**
  * Creates locks and semaphores whose permits are shared by every instance of a service through
  * Redis: a {@code semaphore("payment-api", 5)} admits five callers across all instances that
- * create it, served in one FIFO queue.
+ * create it, served in one FIFO queue. Events, conditions and barriers are cluster-wide too: a
+ * {@code set()} on one instance wakes the waiters of all, a {@code signal(n)} wakes n waiters
+ * wherever they wait, and a barrier's rounds fill with arrivals from every instance.
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create("redis://localhost:6379");
@@ -37,7 +39,8 @@ import io.lettuce.core.RedisClient;
  * protocol. What must never be touched by two holders should check the
  * {@linkplain io.github.lockstep.Hold#fencingToken() fencing token} of the hold. A restart of
  * Redis without persistence forgets every hold; until the instances notice (within one renewal
- * interval), it may admit more holders than permits.
+ * interval), it may admit more holders than permits, and it breaks the barrier waits and wakes
+ * the condition waits it forgot.
  */
 public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 
