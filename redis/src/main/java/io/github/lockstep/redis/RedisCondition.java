@@ -174,7 +174,9 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 			wait.id = this.backend.newWid();
 			wait.state = State.WAITING;
 			wait.signalled = false;
+			wait.joined = false;
 		}
+		String id = wait.id;
 		if (old != null) {
 			forget(old);
 		}
@@ -185,6 +187,13 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 			.whenComplete((reply, ex) -> {
 				if (ex != null) {
 					wait.end(SyncRegistry.failure(KIND, this.name, ex, null));
+					return;
+				}
+				synchronized (this.mutex) {
+					// from now on a renewal, sent after this reply, runs after the wait joined
+					if (id.equals(wait.id)) {
+						wait.joined = true;
+					}
 				}
 			});
 		this.releasing.incrementAndGet();
@@ -323,12 +332,15 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 		return !this.waits.isEmpty();
 	}
 
-	/** The ids of this instance's waits not yet signalled, for the renewal to ask about. */
+	/**
+	 * The ids of this instance's waits not yet signalled whose CONDITION WAIT Redis answered, for the
+	 * renewal to ask about (a renewal sent before that call ran would find it unknown).
+	 */
 	List<String> waitingIds() {
 		List<String> ids = new ArrayList<>();
 		synchronized (this.mutex) {
 			for (Wait<?> wait : this.waits.values()) {
-				if (wait.state == State.WAITING) {
+				if (wait.state == State.WAITING && wait.joined) {
 					ids.add(wait.id);
 				}
 			}
@@ -409,6 +421,9 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 		State state = State.WAITING;
 
 		boolean signalled;
+
+		/** Whether Redis answered its CONDITION WAIT: only then may a renewal ask about it. */
+		boolean joined;
 
 		private boolean timedOut;
 
