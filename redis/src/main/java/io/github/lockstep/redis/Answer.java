@@ -16,7 +16,11 @@ final class Answer<T> extends CompletableFuture<T> {
 	private final String owner;
 
 	Answer(RedisPermits permits) {
-		this.owner = permits.kind + " '" + permits.name + "'";
+		this(permits.kind, permits.name);
+	}
+
+	Answer(String kind, String name) {
+		this.owner = kind + " '" + name + "'";
 	}
 
 	@Override

@@ -47,6 +47,9 @@ final class RedisBackend implements RedisLink.Listener {
 
 	final Renewal renewal;
 
+	/** This instance's events and barriers. */
+	final SyncRegistry syncs;
+
 	private final ScheduledThreadPoolExecutor scheduler;
 
 	private final AtomicLong wids = new AtomicLong();
@@ -81,6 +84,7 @@ final class RedisBackend implements RedisLink.Listener {
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		this.link = new RedisLink(client, this.inboxPrefix + this.instance, this);
 		this.renewal = new Renewal(this);
+		this.syncs = new SyncRegistry(this);
 	}
 
 	void start() {
@@ -156,6 +160,11 @@ final class RedisBackend implements RedisLink.Listener {
 	@Override
 	public void resubscribed() {
 		this.renewal.now();
+	}
+
+	@Override
+	public void signalled(String message) {
+		this.syncs.dispatch(message);
 	}
 
 	// --- timers
@@ -236,6 +245,7 @@ final class RedisBackend implements RedisLink.Listener {
 		for (RedisPermits permits : primitives()) {
 			calls.addAll(permits.leave());
 		}
+		calls.addAll(this.syncs.leave());
 		this.closed = true;
 		try {
 			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))

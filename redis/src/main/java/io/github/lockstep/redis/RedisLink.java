@@ -2,8 +2,10 @@ package io.github.lockstep.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -43,6 +45,9 @@ final class RedisLink implements AutoCloseable {
 		/** The inbox was subscribed again after a reconnect: messages may have been lost. */
 		void resubscribed();
 
+		/** An event's or a barrier's message arrived: it starts with {@code '!'}, which no wid does. */
+		void signalled(String message);
+
 	}
 
 	private static final System.Logger log = System.getLogger(RedisLink.class.getName());
@@ -58,6 +63,9 @@ final class RedisLink implements AutoCloseable {
 	private final Listener listener;
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	/** The scripts Redis has run on this link since it last forgot scripts (see {@link #eval}). */
+	private final Set<String> loaded = ConcurrentHashMap.newKeySet();
 
 	private volatile StatefulRedisConnection<String, String> commands;
 
@@ -145,8 +153,12 @@ final class RedisLink implements AutoCloseable {
 	 * Runs a script by its SHA-1, and by its text if Redis does not know it (after a restart or a
 	 * {@code SCRIPT FLUSH}). The future fails if there is no answer within the command timeout,
 	 * even if the client's own command timeouts are disabled.
+	 *
+	 * <p>A script's first call on a connection sends its text: the fallback after a
+	 * {@code NOSCRIPT} reply is sent only when that reply comes, after calls sent meanwhile, so it
+	 * would reorder calls that must run in the order they were made (an arrival and its withdrawal).
 	 */
-	CompletableFuture<List<Object>> eval(Script script, String[] keys, String[] args) {
+	CompletableFuture<List<Object>> eval(LuaScript script, String[] keys, String[] args) {
 		StatefulRedisConnection<String, String> connection = this.commands;
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new RedisException("the Redis primitives are closed"));
@@ -157,12 +169,28 @@ final class RedisLink implements AutoCloseable {
 					+ ((failure != null) ? ": " + failure.getMessage() : ""), failure));
 		}
 		RedisAsyncCommands<String, String> async = connection.async();
+		if (!this.loaded.contains(script.sha())) {
+			return async.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
+				.toCompletableFuture()
+				.whenComplete((reply, ex) -> {
+					if (ex == null) {
+						this.loaded.add(script.sha());
+					}
+				})
+				.orTimeout(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
 		CompletableFuture<List<Object>> reply = async.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture()
-			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
+			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException && forgetScripts())
 					? async.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args).toCompletableFuture()
 					: CompletableFuture.failedFuture(unwrap(ex)));
 		return reply.orTimeout(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/** Redis forgot its scripts: every script's next call sends its text. */
+	private boolean forgetScripts() {
+		this.loaded.clear();
+		return true;
 	}
 
 	static Throwable unwrap(Throwable ex) {
@@ -194,6 +222,10 @@ final class RedisLink implements AutoCloseable {
 			if (RedisLink.this.dropMessage.test(message)) {
 				return;
 			}
+			if (message.startsWith("!")) {
+				RedisLink.this.listener.signalled(message);
+				return;
+			}
 			// '<wid> <fence> <avail> <queued> <held> <version>'
 			String[] fields = message.split(" ");
 			try {
@@ -208,6 +240,8 @@ final class RedisLink implements AutoCloseable {
 		@Override
 		public void subscribed(String channel, long count) {
 			if (RedisLink.this.subscriptions.incrementAndGet() > 1) {
+				// Redis may have restarted without its scripts
+				forgetScripts();
 				RedisLink.this.listener.resubscribed();
 			}
 		}

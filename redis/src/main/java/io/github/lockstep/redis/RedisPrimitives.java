@@ -13,7 +13,9 @@ import io.lettuce.core.RedisClient;
 /**
  * Creates locks and semaphores whose permits are shared by every instance of a service through
  * Redis: a {@code semaphore("payment-api", 5)} admits five callers across all instances that
- * create it, served in one FIFO queue.
+ * create it, served in one FIFO queue. Events, conditions and barriers are cluster-wide too: a
+ * {@code set()} on one instance wakes the waiters of all, a {@code signal(n)} wakes n waiters
+ * wherever they wait, and a barrier's rounds fill with arrivals from every instance.
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create("redis://localhost:6379");
@@ -37,7 +39,8 @@ import io.lettuce.core.RedisClient;
  * protocol. What must never be touched by two holders should check the
  * {@linkplain io.github.lockstep.Hold#fencingToken() fencing token} of the hold. A restart of
  * Redis without persistence forgets every hold; until the instances notice (within one renewal
- * interval), it may admit more holders than permits.
+ * interval), it may admit more holders than permits, and it breaks the barrier waits and wakes
+ * the condition waits it forgot.
  */
 public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 
@@ -125,44 +128,53 @@ public final class RedisPrimitives implements PrimitiveFactory, AutoCloseable {
 	}
 
 	/**
-	 * Not yet on Redis: cluster-wide events come with conditions and barriers.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide event of that name: a {@code set()} on any instance wakes every
+	 * instance's waiters, also those a {@code clear()} right after would have caught.
+	 * @param name the name, shared by every instance
+	 * @return the event
 	 */
 	@Override
 	public AsyncEvent event(String name) {
-		throw notYet("Event", name);
+		return this.backend.syncs.event(name);
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide condition of that name over a lock of its own, the cluster-wide lock of
+	 * the same name: a {@code signal(n)} on any instance wakes n waiters, on any instance, in the order
+	 * they started waiting.
+	 * @param name the name, shared by every instance
+	 * @return the condition
 	 */
 	@Override
 	public AsyncCondition condition(String name) {
-		throw notYet("Condition", name);
+		return this.backend.syncs.condition(name, null);
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide condition of that name over a lock of these primitives.
+	 * @param name the name, shared by every instance
+	 * @param lock a lock this {@code RedisPrimitives} created
+	 * @return the condition
+	 * @throws IllegalArgumentException if the lock is not one of these primitives
 	 */
 	@Override
 	public AsyncCondition condition(String name, AsyncLock lock) {
-		throw notYet("Condition", name);
+		if (lock == null) {
+			throw new IllegalArgumentException("Condition '" + name + "': lock must not be null");
+		}
+		return this.backend.syncs.condition(name, lock);
 	}
 
 	/**
-	 * Not yet on Redis.
-	 * @throws UnsupportedOperationException always
+	 * Returns the cluster-wide barrier of that name: its rounds fill with arrivals from every
+	 * instance, and a party whose instance dies breaks the round instead of hanging it.
+	 * @param name the name, shared by every instance
+	 * @param parties how many arrivals a round needs, the same on every instance
+	 * @return the barrier
 	 */
 	@Override
 	public AsyncBarrier barrier(String name, int parties) {
-		throw notYet("Barrier", name);
-	}
-
-	private static UnsupportedOperationException notYet(String kind, String name) {
-		return new UnsupportedOperationException(kind + " '" + name + "': lockstep-redis has locks and semaphores"
-				+ " only so far; keep this " + kind.toLowerCase() + " in memory (backend: memory)");
+		return this.backend.syncs.barrier(name, parties);
 	}
 
 	/**

@@ -70,6 +70,7 @@ final class Renewal {
 		for (int from = 0; from < all.size(); from += CHUNK) {
 			calls.add(renew(all.subList(from, Math.min(all.size(), from + CHUNK))));
 		}
+		calls.add(this.backend.syncs.renew());
 		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((ignored, ex) -> {
 			this.running.set(false);
 			if (this.again) {

@@ -13,7 +13,7 @@ import java.util.HexFormat;
  * SHA-1 for {@code EVALSHA}. The scripts live in {@code src/main/resources/…/redis/lua}; each
  * opens with a comment giving its keys, arguments and reply.
  */
-enum Script {
+enum Script implements LuaScript {
 
 	/** Take a permit, or a place in the queue. */
 	ACQUIRE("acquire"),
@@ -39,15 +39,17 @@ enum Script {
 		this.sha = sha1(this.text);
 	}
 
-	String text() {
+	@Override
+	public String text() {
 		return this.text;
 	}
 
-	String sha() {
+	@Override
+	public String sha() {
 		return this.sha;
 	}
 
-	private static String read(String name) {
+	static String read(String name) {
 		String path = "lua/" + name + ".lua";
 		try (InputStream in = Script.class.getResourceAsStream(path)) {
 			if (in == null) {
@@ -60,7 +62,7 @@ enum Script {
 		}
 	}
 
-	private static String sha1(String text) {
+	static String sha1(String text) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest);
