@@ -163,7 +163,8 @@ public interface AsyncSemaphore extends AsyncPrimitive {
 	/**
 	 * Does what {@link #release()} does without blocking on a network backend, where it is one
 	 * round trip (see {@link AsyncPrimitive}); in memory the future is complete on return.
-	 * @return a future that completes once the permit is returned (handed to the longest waiting caller if there is one), or fails with the {@link IllegalStateException}
+	 * @return a future that completes once the permit is returned (handed to the longest waiting
+	 * caller if there is one), or fails with the {@link IllegalStateException}
 	 * that {@code release()} would throw
 	 */
 	default CompletableFuture<Void> releaseAsync() {

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 final class Timeouts {
 
 	/** Reaches the executor only when called, so that the thread starts with the first timed wait. */
-	static final TimeoutScheduler SHARED = (task, delay, unit) -> Executor.instance.schedule(task, delay, unit);
+	static final TimeoutScheduler SHARED = (task, delay, unit) -> Holder.instance.schedule(task, delay, unit);
 
 	private Timeouts() {
 	}
@@ -30,7 +30,7 @@ final class Timeouts {
 	}
 
 	/** Holder idiom: the thread starts with the first timed wait, not with the first primitive. */
-	private static final class Executor {
+	private static final class Holder {
 
 		static final ScheduledThreadPoolExecutor instance = create();
 

@@ -161,7 +161,8 @@ public final class AsyncHandOffPrimitives implements PrimitiveFactory, AutoClose
 	}
 
 	/** What the five wrappers share: the origin and the delivery thread. */
-	private abstract static class Wrapper<P extends AsyncPrimitive> implements AsyncPrimitive {
+	/** What every primitive of this backend has: an in-memory origin, whose probe is its own. */
+	private abstract static class Wrapper<P extends AsyncPrimitive> implements AsyncPrimitive, Instrumented {
 
 		final P origin;
 
@@ -192,6 +193,16 @@ public final class AsyncHandOffPrimitives implements PrimitiveFactory, AutoClose
 		@Override
 		public PrimitiveState state() {
 			return this.origin.state();
+		}
+
+		@Override
+		public PrimitiveProbe probe() {
+			return ((Instrumented) this.origin).probe();
+		}
+
+		@Override
+		public void probe(PrimitiveProbe probe) {
+			((Instrumented) this.origin).probe(probe);
 		}
 
 		@Override

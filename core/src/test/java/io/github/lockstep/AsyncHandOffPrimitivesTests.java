@@ -57,10 +57,4 @@ class AsyncHandOffPrimitivesTests {
 		assertThat(signalled).succeedsWithin(WAIT).isEqualTo("async-hand-off");
 	}
 
-	@Test
-	void isItsOwnBackend() {
-		assertThat(this.primitives.backend()).isEqualTo("async-hand-off");
-		assertThat(this.primitives.lock("inventory").kind()).isEqualTo(PrimitiveKind.LOCK);
-	}
-
 }

@@ -108,8 +108,10 @@ final class AnnotatedPrimitives implements PrimitiveSource {
 
 	private static void checkKind(PrimitiveUse use, PrimitiveKind actual, String what) {
 		if (actual != use.kind()) {
-			throw new LockstepConfigurationException("'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a "
-					+ use.kind().word() + ".", "Name a " + use.kind().word() + " there: one name refers to one primitive, whatever its kind.");
+			String word = use.kind().word();
+			throw new LockstepConfigurationException(
+					"'" + use.name() + "' is " + what + ", but " + use.where() + " uses it as a " + word + ".",
+					"Name a " + word + " there: one name refers to one primitive, whatever its kind.");
 		}
 	}
 

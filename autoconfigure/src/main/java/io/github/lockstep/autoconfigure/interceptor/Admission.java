@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 import io.github.lockstep.Instrumented;
 
@@ -23,8 +24,8 @@ import io.github.lockstep.Instrumented;
  * <p>A {@link SyncCall} has nothing to coordinate: one thread enters, runs and exits, and its
  * {@code finally} is its exactly once. Its admission lives on the caller's stack, through
  * {@link #enterAll}, {@link #holdStarted} and {@link #exitAll}, which give back and report with
- * the same code as {@link #exit()}: an object per sync call cost 48 bytes and about 14 ns
- * (benchmarks/README.md, section 6).
+ * the same code as {@link #exit()}: an object per sync call was measured to cost 48 bytes and
+ * about 14 ns.
  */
 class Admission {
 
@@ -32,16 +33,16 @@ class Admission {
 	 * Implementation notes: a step's wait can end (granted, failed) on any thread while the call
 	 * is given up on another. One int orders them: the count of the steps held (entered and not
 	 * given back) and three flags, THROUGH (every step entered), RUNNING (the method was called)
-	 * and ENDED. Once the admission is shared, every change is a CAS on it. Whoever sets ENDED takes the count and gives back
-	 * that many steps; a grant that arrives after the end sees ENDED and gives its step back. The
+	 * and ENDED. Once the admission is shared, every change is a CAS on it. Whoever sets ENDED
+	 * takes the count and gives back that many steps; a grant that arrives after the end sees ENDED and gives its step back. The
 	 * wait in progress is published in `waiting` before the state is read again, and an end reads
 	 * `waiting` after it set ENDED, so at least one of the two cancels it. No step is entered or
 	 * exited inside a CAS loop, since a release runs the continuations of the calls it admits.
 	 *
 	 * A call admitted at once (every step free) sets THROUGH before anyone else can see the
 	 * admission, and allocates no `admitted` future; a StageCall admitted at once also sets
-	 * RUNNING before it is shared (runningAlone), one CAS less on the uncontended path. The hold token is written by running()
-	 * before the method is called and read by the exit that the method's end starts, on the
+	 * RUNNING before it is shared (runningAlone), one CAS less on the uncontended path. The hold
+	 * token is written by running() before the method is called and read by the exit that the method's end starts, on the
 	 * call's own path, which happens after it.
 	 */
 
@@ -98,7 +99,7 @@ class Admission {
 			}
 			catch (Throwable ex) {
 				try {
-					release(steps, i, null, 0);
+					release(plan, i, false, 0);
 				}
 				catch (RuntimeException exitFailure) {
 					ex.addSuppressed(exitFailure);
@@ -109,21 +110,12 @@ class Admission {
 	}
 
 	/**
-	 * Reports that a call's method starts running, holding the permit of the plan's
-	 * {@code @Throttled} semaphore, if it has one.
-	 * @return the token for {@link #exitAll}
-	 */
-	static long holdStarted(MethodPlan plan) {
-		return holdStarted(plan.holding());
-	}
-
-	/**
 	 * The way out of a sync call that {@link #enterAll} let in: reports the end of its hold and
 	 * gives back every step, last first.
 	 * @param hold what {@link #holdStarted} returned
 	 */
 	static void exitAll(MethodPlan plan, long hold) {
-		release(plan.steps(), plan.steps().size(), plan.holding(), hold);
+		release(plan, plan.steps().size(), true, hold);
 	}
 
 	/**
@@ -193,7 +185,7 @@ class Admission {
 			}
 		}
 		while (!STATE.compareAndSet(this, current, current | RUNNING));
-		this.hold = holdStarted(this.plan.holding());
+		this.hold = holdStarted(this.plan);
 		return true;
 	}
 
@@ -204,7 +196,7 @@ class Admission {
 	 */
 	final void runningAlone() {
 		STATE.set(this, (int) STATE.get(this) | RUNNING);
-		this.hold = holdStarted(this.plan.holding());
+		this.hold = holdStarted(this.plan);
 	}
 
 	/**
@@ -235,7 +227,7 @@ class Admission {
 		}
 		while (!STATE.compareAndSet(this, ended, ENDED));
 		withdraw();
-		release(this.plan.steps(), ended & HELD, ((ended & RUNNING) != 0) ? this.plan.holding() : null, this.hold);
+		release(this.plan, ended & HELD, (ended & RUNNING) != 0, this.hold);
 		return true;
 	}
 
@@ -313,7 +305,7 @@ class Admission {
 		}
 		while (!STATE.compareAndSet(this, current, ENDED));
 		try {
-			release(this.plan.steps(), current & HELD, null, 0);
+			release(this.plan, current & HELD, false, 0);
 		}
 		finally {
 			this.admitted.completeExceptionally(unwrap(failure));
@@ -333,20 +325,43 @@ class Admission {
 		return true;
 	}
 
-	private static long holdStarted(Instrumented holding) {
-		return (holding != null) ? holding.probe().holdStarted() : 0;
+	/**
+	 * Reports that a call's method starts running, holding the permit of the plan's
+	 * {@code @Throttled} semaphore, if it has one. A probe that throws changes nothing: the call
+	 * goes on without that report, and its end is reported with the token 0.
+	 * @return the token for {@link #exitAll}
+	 */
+	static long holdStarted(MethodPlan plan) {
+		Instrumented holding = plan.holding();
+		if (holding == null) {
+			return 0;
+		}
+		try {
+			return holding.probe().holdStarted();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			plan.probeFailed("holdStarted", ex);
+			return 0;
+		}
 	}
 
 	/**
-	 * The end of every call: reports the end of the hold to {@code holding}'s probe, if a running
-	 * call held its permit (probes do not throw), then gives back the first {@code count} steps.
-	 * @param holding the semaphore whose hold ends, or {@code null} if the method did not run
+	 * The end of every call: reports the end of the hold to the probe of the plan's
+	 * {@code @Throttled} semaphore, if the method ran (a probe that throws changes nothing), then
+	 * gives back the first {@code count} steps.
+	 * @param ran whether the method ran, holding the permit whose hold ends
 	 */
-	private static void release(List<Step> steps, int count, Instrumented holding, long hold) {
-		if (holding != null) {
-			holding.probe().holdEnded(hold);
+	private static void release(MethodPlan plan, int count, boolean ran, long hold) {
+		Instrumented holding = plan.holding();
+		if (ran && holding != null) {
+			try {
+				holding.probe().holdEnded(hold);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				plan.probeFailed("holdEnded", ex);
+			}
 		}
-		exitSteps(steps, count);
+		exitSteps(plan.steps(), count);
 	}
 
 	/**
@@ -369,10 +384,12 @@ class Admission {
 	}
 
 	/**
-	 * Waits for one step on this thread. A wait that ends in a throw (the refusal to block inside
-	 * a Lockstep continuation among them, which leaves the wait queued) is withdrawn, and a grant
-	 * that won the race is given back, so that nothing is left holding or queued for a call that
-	 * failed.
+	 * Waits for one step on this thread, on any backend's future. An interrupt gives up the place
+	 * (the call fails with {@link CancellationException}, the interrupt flag kept) unless the grant
+	 * won the race, in which case the call goes on holding it, the flag set. A wait that ends in
+	 * another throw (the refusal to block inside a Lockstep continuation among them, which leaves
+	 * the wait queued) is withdrawn, and a grant that won the race is given back, so that nothing is
+	 * left holding or queued for a call that failed.
 	 */
 	private static void waitFor(Step step) throws Throwable {
 		CompletableFuture<?> wait = step.enter();
@@ -380,15 +397,37 @@ class Admission {
 			return;
 		}
 		try {
-			// a Lockstep wait's join gives up its place on interrupt, and refuses to block inside
-			// a continuation that Lockstep runs
-			wait.join();
+			wait.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			if (!wait.cancel(false) && grantedAfterAll(wait)) {
+				return;
+			}
+			CancellationException cancelled = new CancellationException(
+					(ex.getMessage() != null) ? ex.getMessage() : "wait interrupted");
+			cancelled.initCause(ex);
+			throw cancelled;
 		}
 		catch (Throwable ex) {
-			if (!wait.cancel(false) && wait.isDone() && !wait.isCompletedExceptionally()) {
+			if (!wait.cancel(false) && grantedAfterAll(wait)) {
 				step.exit();
 			}
-			throw unwrap(ex);
+			throw (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+		}
+	}
+
+	/**
+	 * Whether a wait that could not be cancelled was granted: waits, without giving way to an
+	 * interrupt, for a grant that was decided but not yet delivered (as on a network backend).
+	 */
+	private static boolean grantedAfterAll(CompletableFuture<?> wait) {
+		try {
+			wait.join();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
 		}
 	}
 

@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.Objects;
 
 import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.Instrumented;
 import io.github.lockstep.autoconfigure.web.RequestCalls;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * What Lockstep does around one annotated method: the steps a call passes, outermost first, the
@@ -39,6 +42,8 @@ final class MethodPlan {
 
 	}
 
+	private static final Log logger = LogFactory.getLog(MethodPlan.class);
+
 	/** For methods without Lockstep annotations. */
 	static final MethodPlan NONE = new MethodPlan("", Shape.SYNC, List.of(), null);
 
@@ -52,6 +57,9 @@ final class MethodPlan {
 
 	/** The semaphore whose permit a running call holds, for its meters: {@code @Throttled}'s, if any. */
 	private final Instrumented holding;
+
+	/** Whether a failure of {@code holding}'s probe has been logged. */
+	private volatile boolean probeFailureLogged;
 
 	MethodPlan(String method, Shape shape, List<Step> steps, AsyncEvent setEvent) {
 		this.method = method;
@@ -83,6 +91,21 @@ final class MethodPlan {
 	/** The semaphore whose permit a running call holds, for its probe: {@code @Throttled}'s, if any. */
 	Instrumented holding() {
 		return this.holding;
+	}
+
+	/**
+	 * The probe of {@link #holding()} threw: the call goes on without that report. The first
+	 * failure is logged; later ones are not, so that a broken probe cannot flood the log.
+	 */
+	void probeFailed(String method, Throwable failure) {
+		if (!this.probeFailureLogged) {
+			this.probeFailureLogged = true;
+			String semaphore = (this.holding instanceof AsyncPrimitive primitive) ? primitive.name()
+					: String.valueOf(this.holding);
+			logger.warn("The probe of the semaphore '" + semaphore + "' threw from " + method
+					+ " in a call of " + this.method + "; the call goes on without that report, and later failures"
+					+ " of this probe in calls of this method are not logged", failure);
+		}
 	}
 
 	/** Sets the plan's event, if it has one: the call succeeded. */

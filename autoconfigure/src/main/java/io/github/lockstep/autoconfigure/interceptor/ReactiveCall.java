@@ -13,8 +13,8 @@ import org.springframework.aop.ProxyMethodInvocation;
 /**
  * A call of a Reactor {@code Mono} or {@code Flux} method, and its {@link Admission}, one per
  * subscription: its wait starts on subscribe and holds no thread, the method is called once
- * admitted, and what the call holds is given back, exactly once, when the subscription ends: on completion and on error before the
- * signal goes downstream (so a subscriber that has its result may call again at once); on cancel
+ * admitted, and what the call holds is given back, exactly once, when the subscription ends: on
+ * completion and on error before the signal goes downstream (so a subscriber that has its result may call again at once); on cancel
  * (a dispose) at once if the method has not been called, else once the cancel has reached the
  * method's publisher (so a call admitted in its place cannot start before the cancelled one is
  * told to stop). Loaded only when Reactor is present.
@@ -68,14 +68,16 @@ final class ReactiveCall extends Admission {
 	}
 
 	/**
-	 * Calls the method, in the caller's context if the call had to wait; nothing if the call was
-	 * given up meanwhile. The publisher it returns runs in whatever context Reactor gives it (see
+	 * Calls the method, in the caller's context if the call had to wait; not if the call was given
+	 * up meanwhile. The publisher it returns runs in whatever context Reactor gives it (see
 	 * {@code Hooks.enableAutomaticContextPropagation()}).
 	 */
 	@SuppressWarnings({ "unchecked", "try" })
 	private Publisher<Object> invoke() {
 		if (!running()) {
-			return Flux.empty();
+			// given up by a cancel, which ends the subscription: never complete, so that no late
+			// completion can look like a success (and set the plan's event)
+			return Flux.never();
 		}
 		// one call per subscription, each through the interceptors inside Lockstep's
 		MethodInvocation call = (this.invocation instanceof ProxyMethodInvocation proxied)

@@ -131,8 +131,8 @@ class CoordinatedCallsTests extends GatedCallsTests {
 
 		go.set();
 
-		assertThat(stage).isCompletedWithValue("went");
-		assertThat(mono).isCompletedWithValue("went");
+		assertThat(stage).succeedsWithin(DEADLINE).isEqualTo("went");
+		assertThat(mono).succeedsWithin(DEADLINE).isEqualTo("went");
 		assertThat(this.gates.entered()).isEqualTo(2);
 	}
 
@@ -170,8 +170,8 @@ class CoordinatedCallsTests extends GatedCallsTests {
 
 		CompletableFuture<Integer> third = this.service.meet(3);
 
+		assertThat(List.of(first, second, third)).allSatisfy((call) -> assertThat(call).succeedsWithin(DEADLINE));
 		assertThat(this.gates.entered()).isEqualTo(3);
-		assertThat(List.of(first, second, third)).allSatisfy((call) -> assertThat(call).isDone());
 		assertThat(barrier.numberWaiting()).isZero();
 	}
 
@@ -203,7 +203,7 @@ class CoordinatedCallsTests extends GatedCallsTests {
 
 		assertThat(lock.tryAcquire()).isTrue();
 		open.set();
-		assertThat(lock.queueLength()).as("waits for the lock").isOne();
+		awaitUntil(() -> lock.queueLength() == 1, "waits for the lock");
 		assertThat(permits.availablePermits()).as("the permit is held while waiting for the lock").isOne();
 
 		assertThat(permits.tryAcquire()).isTrue();
@@ -212,12 +212,13 @@ class CoordinatedCallsTests extends GatedCallsTests {
 		assertThat(lock.queueLength()).as("does not wait for the lock without a permit").isOne();
 
 		lock.release();
-		assertThat(this.gates.entered()).isOne();
 		this.gates.next().complete(null);
-		assertThat(first).isCompletedWithValue(1);
-		assertThat(this.gates.entered()).as("the second call takes the freed permit, then the lock").isEqualTo(2);
+		assertThat(first).succeedsWithin(DEADLINE).isEqualTo(1);
 		this.gates.next().complete(null);
-		assertThat(second).isCompletedWithValue(2);
+		assertThat(second).as("the second call takes the freed permit, then the lock")
+			.succeedsWithin(DEADLINE)
+			.isEqualTo(2);
+		assertThat(this.gates.entered()).isEqualTo(2);
 
 		permits.release();
 		assertThat(permits.availablePermits()).isEqualTo(2);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 import io.github.lockstep.AcquireTimeoutException;
@@ -11,6 +12,8 @@ import io.github.lockstep.AsyncEvent;
 import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncPrimitive;
 import io.github.lockstep.AsyncSemaphore;
+import io.github.lockstep.Instrumented;
+import io.github.lockstep.PrimitiveProbe;
 import io.github.lockstep.annotation.Guarded;
 import io.github.lockstep.annotation.SetEvent;
 import io.github.lockstep.annotation.Throttled;
@@ -65,6 +68,33 @@ class LockstepInterceptorTests {
 		assertThat(call).succeedsWithin(DEADLINE).isEqualTo("charged order-1");
 		assertThat(target.started).containsExactly("order-1");
 		assertThat(this.paymentApi.availablePermits()).isOne();
+	}
+
+	@Test
+	void aProbeThatThrowsChangesNoCallsOutcomeAndLosesNoPermit() {
+		ThrowingProbe probe = new ThrowingProbe();
+		((Instrumented) this.paymentApi).probe(probe);
+		PaymentClient target = new PaymentClient();
+		PaymentClient client = proxy(target, new LockstepInterceptor(this.registry));
+
+		assertThat(client.charge(this.paymentApi::availablePermits)).as("sync call, permits inside").isZero();
+		assertThat(this.paymentApi.availablePermits()).isOne();
+		assertThat(this.charged.isSet()).isTrue();
+
+		assertThat(client.chargeLater("order-1")).as("stage call admitted at once")
+			.succeedsWithin(DEADLINE)
+			.isEqualTo("charged order-1");
+		assertThat(this.paymentApi.availablePermits()).isOne();
+
+		assertThat(this.paymentApi.tryAcquire()).isTrue();
+		CompletableFuture<String> waited = client.chargeLater("order-2");
+		assertThat(waited).isNotDone();
+		this.paymentApi.release();
+		assertThat(waited).as("stage call that waited").succeedsWithin(DEADLINE).isEqualTo("charged order-2");
+		assertThat(this.paymentApi.availablePermits()).isOne();
+		assertThat(target.started).containsExactly("order-1", "order-2");
+		assertThat(probe.holdsStarted).as("every hold was reported, and threw").hasValue(3);
+		assertThat(probe.holdsEnded).hasValue(3);
 	}
 
 	@Test
@@ -195,6 +225,27 @@ class LockstepInterceptorTests {
 
 		public String plain() {
 			return "plain";
+		}
+
+	}
+
+	/** Throws from every report of a hold, after counting it. */
+	static class ThrowingProbe implements PrimitiveProbe {
+
+		final AtomicInteger holdsStarted = new AtomicInteger();
+
+		final AtomicInteger holdsEnded = new AtomicInteger();
+
+		@Override
+		public long holdStarted() {
+			this.holdsStarted.incrementAndGet();
+			throw new IllegalStateException("probe failure");
+		}
+
+		@Override
+		public void holdEnded(long started) {
+			this.holdsEnded.incrementAndGet();
+			throw new IllegalStateException("probe failure");
 		}
 
 	}
