@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
  * ChromeDriver driver = Chromium.start();   // 1400 x 1000
  * }</pre>
  */
-final class Chromium {
+public final class Chromium {
 
 	private static final String INSTALL = "install them with `sudo apt-get install chromium chromium-driver` "
 			+ "(Debian, Ubuntu), or skip the browser tests with -Dlockstep.browser.skip=true";
@@ -47,7 +47,7 @@ final class Chromium {
 	 * Starts a headless Chromium with a window of 1400 x 1000.
 	 * @return its driver, to be quit by the caller
 	 */
-	static ChromeDriver start() {
+	public static ChromeDriver start() {
 		Path chromedriver = executable("webdriver.chrome.driver", "chromedriver");
 		Path chromium = executable("lockstep.chromium", "chromium", "chromium-browser", "google-chrome");
 		CDP_WARNINGS.forEach((logger) -> logger.setLevel(Level.SEVERE));
@@ -64,7 +64,7 @@ final class Chromium {
 	 * Returns the module's build directory, wherever the working directory is.
 	 * @return {@code target}
 	 */
-	static Path buildDirectory() {
+	public static Path buildDirectory() {
 		try {
 			// target/test-classes
 			return Path.of(Chromium.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
