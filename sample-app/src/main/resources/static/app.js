@@ -125,29 +125,32 @@ function state(primitive) {
   }
 }
 
-// One line per instance: its own callers holding and waiting, or "down".
-function showUse(node, primitive, instances) {
-  const lines = instances.map((instance) => {
+// One line per instance: its callers holding and waiting. For a primitive on Redis the shares are
+// Redis's own list of holders and waiters, read at one moment (so they add up to the cluster's
+// figures, and a down instance's holds show until its lease ends); otherwise each instance's count.
+function showUse(node, primitive, cluster) {
+  const shares = primitive.backend === 'redis' && cluster.redis && cluster.redis[primitive.name];
+  const lines = cluster.instances.map((instance) => {
     const line = element('li', { 'data-use': instance.instance, 'data-up': String(instance.up) });
     line.append(element('b', {}, instance.instance));
-    const use = instance.up && instance.view.use[primitive.name];
-    if (!instance.up) {
-      line.append(' down');
-    }
-    else if (use) {
+    const use = shares ? (shares[instance.redisInstance] || { holding: 0, waiting: 0 })
+      : instance.up && instance.view.use[primitive.name];
+    if (!instance.up) line.append(' down');
+    if (use && (instance.up || use.holding || use.waiting)) {
       if (use.holding !== null && use.holding !== undefined) {
         line.setAttribute('data-holding', use.holding);
         line.append(` holding ${use.holding}`);
       }
       line.setAttribute('data-waiting', use.waiting);
       line.append(` waiting ${use.waiting}`);
+      if (!instance.up) line.append(' until its lease ends');
     }
     return line;
   });
   node.querySelector('.use').replaceChildren(...lines);
 }
 
-function update(primitive, instances) {
+function update(primitive, cluster) {
   let entry = cards.get(primitive.name);
   if (!entry) {
     entry = card(primitive);
@@ -164,7 +167,7 @@ function update(primitive, instances) {
     const used = primitive.permits - primitive.available;
     meter.replaceChildren(...Array.from({ length: primitive.permits }, (_, i) => element('i', i < used ? { 'class': 'used' } : {})));
   }
-  showUse(node, primitive, instances);
+  showUse(node, primitive, cluster);
   const queue = node.querySelector('.queue');
   queue.replaceChildren(...Array.from({ length: Math.min(primitive.waiting, 40) }, () => element('i')));
   entry.history.push(primitive.waiting);
@@ -195,9 +198,9 @@ function failed(problem) {
 
 async function refresh() {
   try {
-    const { instances } = await json('cluster');
-    instances[0].view.primitives.forEach((primitive) => update(primitive, instances));
-    showInstances(instances);
+    const cluster = await json('cluster');
+    cluster.instances[0].view.primitives.forEach((primitive) => update(primitive, cluster));
+    showInstances(cluster.instances);
     error.hidden = true;
     document.getElementById('updated').textContent = new Date().toLocaleTimeString();
   }

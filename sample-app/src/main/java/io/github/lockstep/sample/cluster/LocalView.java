@@ -16,7 +16,9 @@ import io.github.lockstep.sample.load.LoadStatus;
  * @param use its own holders and waiters, by primitive
  * @param load its load generator's status
  * @param canHalt whether it can be halted from the page (the {@code cluster} profile)
+ * @param redisInstance its id in Redis, which its holds and queue places there carry; {@code null}
+ * without primitives on Redis
  */
 record LocalView(String instance, List<PrimitiveDescriptor> primitives, Map<String, LocalUse.Use> use,
-		LoadStatus load, boolean canHalt) {
+		LoadStatus load, boolean canHalt, String redisInstance) {
 }

@@ -118,6 +118,20 @@ class ClusterHttpTests {
 		toA.send("POST", "/load?duration=6s").join().withStatus(202);
 		poll(() -> toB.get("/load").ok(), (load) -> load.path("running").asBoolean(), Duration.ofSeconds(10),
 				"the load started on b by a");
+		// the cluster view, read while the load runs: Redis's holders of one moment, shared out
+		int views = 0;
+		int shared = 0;
+		JsonNode view = toA.get("/cluster").ok();
+		while (toA.get("/load").ok().path("running").asBoolean()) {
+			int inA = redisShare(view, "a", "db-pool", "holding");
+			int inB = redisShare(view, "b", "db-pool", "holding");
+			assertThat(inA + inB).as("db-pool holders in a's cluster view: %s", view.path("redis")).isLessThanOrEqualTo(5);
+			views++;
+			shared += (inA > 0 && inB > 0) ? 1 : 0;
+			view = toA.get("/cluster").ok();
+		}
+		assertThat(views).isPositive();
+		assertThat(shared).as("views with holders in both a and b, of %d", views).isPositive();
 		for (SampleClient instance : List.of(toA, toB)) {
 			poll(() -> instance.get("/load").ok(), (load) -> !load.path("running").asBoolean(), Duration.ofSeconds(60),
 					"the load to end");
@@ -168,8 +182,12 @@ class ClusterHttpTests {
 			assertThat(driver.findElement(By.cssSelector("[data-primitive='db-pool'] .backend")).getText())
 				.startsWith("On Redis");
 			driver.findElement(By.id("load-start")).click();
-			until(driver, Duration.ofSeconds(20), "db-pool holders in both a and b",
-					(page) -> holdingShown(page, "a") > 0 && holdingShown(page, "b") > 0);
+			until(driver, Duration.ofSeconds(20), "db-pool holders in both a and b, 5 at most in all", (page) -> {
+				int inA = holdingShown(page, "a");
+				int inB = holdingShown(page, "b");
+				assertThat(inA + inB).as("db-pool holders shown").isLessThanOrEqualTo(5);
+				return inA > 0 && inB > 0;
+			});
 			Files.write(Chromium.buildDirectory().resolve("cluster-page-under-load.png"),
 					driver.getScreenshotAs(OutputType.BYTES));
 			driver.findElement(By.id("load-stop")).click();
@@ -199,6 +217,7 @@ class ClusterHttpTests {
 				Duration.ofSeconds(10), "a's query queued");
 		assertThat(waiting).isNotDone();
 
+		assertThat(redisShare(toA.get("/cluster").ok(), "crashing", "db-pool", "holding")).isEqualTo(5);
 		toA.post("/cluster/halt?peer=http://127.0.0.1:" + ports[2]).withStatus(202);
 		assertThat(crashing.waitFor(20, TimeUnit.SECONDS)).as("the third instance halted").isTrue();
 		long haltedAt = System.nanoTime();
@@ -212,6 +231,8 @@ class ClusterHttpTests {
 		assertThat(held).allMatch(CompletableFuture::isDone);
 		JsonNode cluster = toA.get("/cluster").ok();
 		assertThat(instance(cluster, "crashing").path("up").asBoolean()).as("%s", cluster).isFalse();
+		assertThat(redisShare(cluster, "crashing", "db-pool", "holding")).as("its holds, gone with its lease: %s",
+				cluster.path("redis")).isZero();
 		toA.awaitPrimitive("db-pool", (state) -> state.path("available").asInt() == 5, "all 5 permits back");
 	}
 
@@ -260,6 +281,16 @@ class ClusterHttpTests {
 	/** The name the cluster view gives {@code a}, {@code b} or {@code crashing}. */
 	static String name(String which) {
 		return "127.0.0.1:" + ports[Arrays.asList("a", "b", "crashing").indexOf(which)];
+	}
+
+	/**
+	 * The holders or waiters Redis lists for the named instance in a cluster view: read from Redis
+	 * at one moment, also for an instance that is down (by the id it last reported).
+	 */
+	static int redisShare(JsonNode cluster, String instance, String primitive, String field) {
+		String id = instance(cluster, instance).path("redisInstance").asString();
+		assertThat(id).as("%s's id in Redis: %s", instance, cluster).isNotBlank();
+		return cluster.path("redis").path(primitive).path(id).path(field).asInt(0);
 	}
 
 	/** db-pool as the named instance's endpoint describes it in a cluster view. */
