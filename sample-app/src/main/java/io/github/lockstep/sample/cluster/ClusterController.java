@@ -93,7 +93,13 @@ class ClusterController {
 			cluster.put("self", instance());
 			cluster.put("instances", views.stream().map(CompletableFuture::join).toList());
 			if (this.shares != null) {
-				cluster.put("redis", this.shares.read());
+				try {
+					cluster.put("redis", this.shares.read());
+				}
+				catch (RuntimeException ex) {
+					// Redis unreachable: the page falls back to each instance's own counts
+					cluster.put("redisError", ex.getClass().getSimpleName() + ": " + ex.getMessage());
+				}
 			}
 			return cluster;
 		});
