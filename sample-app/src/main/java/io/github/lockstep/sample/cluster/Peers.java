@@ -15,6 +15,12 @@ import org.springframework.stereotype.Component;
 /**
  * The other instances of {@link ClusterProperties#peers()}, over plain HTTP with the configured
  * timeout: a peer that does not answer in time fails the future, it never holds a caller up.
+ *
+ * <pre>{@code
+ * for (URI peer : peers.urls()) {
+ *     peers.send(peer, "GET", "/cluster/local").thenAccept((view) -> log.info("{}", view));
+ * }
+ * }</pre>
  */
 @Component
 public class Peers {

@@ -91,6 +91,12 @@ public class OrderRepository {
 	 * Told of each query as it starts and as it ends, both while it holds its permit: what a test
 	 * needs to count the queries running in several instances at once. A bean of this type, if
 	 * there is one, is the repository's watcher.
+	 *
+	 * <pre>{@code
+	 * new SpringApplicationBuilder(SampleApplication.class)
+	 *     .initializers((context) -> context.getBeanFactory().registerSingleton("watcher", sharedWatcher))
+	 *     .run();
+	 * }</pre>
 	 */
 	public interface Watcher {
 
