@@ -126,6 +126,36 @@ abstract class QueuedSync {
 		this.reportsFor = primitive;
 	}
 
+	// --- the lock
+
+	/**
+	 * How many times {@link #lockBriefly()} tries the lock again before it parks: with
+	 * {@code Thread.onSpinWait()} between tries, well under a microsecond on the machines measured
+	 * (benchmarks/README.md), a few times the longest critical section.
+	 */
+	static final int LOCK_SPINS = 16;
+
+	/**
+	 * Takes {@link #lock}, spinning briefly before parking. Every critical section is a few
+	 * writes (and a probe call), so a thread that finds the lock held will usually have it a few
+	 * dozen nanoseconds later; parking instead costs microseconds on both sides (the unpark, the
+	 * wake-up) and an allocation, and puts the two threads of a hand-off in step, so that they
+	 * collide again on the next one. A holder that was descheduled is still waited for by parking.
+	 */
+	final void lockBriefly() {
+		ReentrantLock lock = this.lock;
+		if (lock.tryLock()) {
+			return;
+		}
+		for (int i = 0; i < LOCK_SPINS; i++) {
+			Thread.onSpinWait();
+			if (!lock.isLocked() && lock.tryLock()) {
+				return;
+			}
+		}
+		lock.lock();
+	}
+
 	// --- the queue
 
 	/** Queues {@code waiter} and reports its wait; called holding {@link #lock}, state updated. */
@@ -141,7 +171,7 @@ abstract class QueuedSync {
 	 * already took it out to grant or break it
 	 */
 	final boolean withdraw(Waiter<?> waiter) {
-		this.lock.lock();
+		lockBriefly();
 		try {
 			if (!this.queue.remove(waiter)) {
 				return false;

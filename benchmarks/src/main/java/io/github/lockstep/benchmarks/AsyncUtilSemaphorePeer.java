@@ -7,12 +7,23 @@ import com.ibm.asyncutil.locks.AsyncSemaphore;
 import com.ibm.asyncutil.locks.FairAsyncSemaphore;
 
 /**
- * IBM asyncutil's {@link FairAsyncSemaphore} of one permit. An immediate acquisition returns a
+ * IBM asyncutil's {@link FairAsyncSemaphore}, of one permit unless told otherwise. An immediate acquisition returns a
  * shared completed stage, which is not a {@link CompletableFuture}; it maps to {@link #DONE}.
  */
 final class AsyncUtilSemaphorePeer implements Peer {
 
-	private final AsyncSemaphore semaphore = new FairAsyncSemaphore(1);
+	private final AsyncSemaphore semaphore;
+
+	private final int permits;
+
+	AsyncUtilSemaphorePeer() {
+		this(1);
+	}
+
+	AsyncUtilSemaphorePeer(int permits) {
+		this.semaphore = new FairAsyncSemaphore(permits);
+		this.permits = permits;
+	}
 
 	@Override
 	public CompletableFuture<?> acquire() {
@@ -33,7 +44,7 @@ final class AsyncUtilSemaphorePeer implements Peer {
 
 	@Override
 	public boolean isIdle() {
-		return this.semaphore.getAvailablePermits() == 1 && this.semaphore.getQueueLength() == 0;
+		return this.semaphore.getAvailablePermits() == this.permits && this.semaphore.getQueueLength() == 0;
 	}
 
 }

@@ -5,13 +5,20 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** {@link Semaphore} of one permit: a waiter is a parked thread. */
+/** {@link Semaphore}, of one permit unless told otherwise: a waiter is a parked thread. */
 final class JucSemaphorePeer implements Peer {
 
 	private final Semaphore semaphore;
 
+	private final int permits;
+
 	JucSemaphorePeer(boolean fair) {
-		this.semaphore = new Semaphore(1, fair);
+		this(fair, 1);
+	}
+
+	JucSemaphorePeer(boolean fair, int permits) {
+		this.semaphore = new Semaphore(permits, fair);
+		this.permits = permits;
 	}
 
 	@Override
@@ -52,7 +59,7 @@ final class JucSemaphorePeer implements Peer {
 
 	@Override
 	public boolean isIdle() {
-		return this.semaphore.availablePermits() == 1 && !this.semaphore.hasQueuedThreads();
+		return this.semaphore.availablePermits() == this.permits && !this.semaphore.hasQueuedThreads();
 	}
 
 }

@@ -8,17 +8,25 @@ import kotlinx.coroutines.sync.Semaphore;
 import kotlinx.coroutines.sync.SemaphoreKt;
 
 /**
- * kotlinx.coroutines' {@link Semaphore} of one permit, called from Java. {@code tryAcquire()} first
+ * kotlinx.coroutines' {@link Semaphore}, of one permit unless told otherwise, called from Java. {@code tryAcquire()} first
  * is the semaphore's own fast path (its {@code acquire} also takes a free permit without
  * suspending), so the uncontended case measures the semaphore, not the Java bridge.
  */
 final class KotlinxSemaphorePeer implements Peer {
 
-	private final Semaphore semaphore = SemaphoreKt.Semaphore(1, 0);
+	private final Semaphore semaphore;
+
+	private final int permits;
 
 	private final boolean cancellable;
 
 	KotlinxSemaphorePeer(boolean cancellable) {
+		this(cancellable, 1);
+	}
+
+	KotlinxSemaphorePeer(boolean cancellable, int permits) {
+		this.semaphore = SemaphoreKt.Semaphore(permits, 0);
+		this.permits = permits;
 		this.cancellable = cancellable;
 	}
 
@@ -44,7 +52,7 @@ final class KotlinxSemaphorePeer implements Peer {
 
 	@Override
 	public boolean isIdle() {
-		return this.semaphore.getAvailablePermits() == 1;
+		return this.semaphore.getAvailablePermits() == this.permits;
 	}
 
 }

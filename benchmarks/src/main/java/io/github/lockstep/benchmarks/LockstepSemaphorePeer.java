@@ -4,13 +4,20 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.lockstep.AsyncSemaphore;
 
-/** Lockstep's {@link AsyncSemaphore} of one permit. */
+/** Lockstep's {@link AsyncSemaphore}, of one permit unless told otherwise. */
 final class LockstepSemaphorePeer implements Peer {
 
 	private final AsyncSemaphore semaphore;
 
+	private final int permits;
+
 	LockstepSemaphorePeer() {
-		this(AsyncSemaphore.create("benchmark", 1));
+		this(1);
+	}
+
+	LockstepSemaphorePeer(int permits) {
+		this.semaphore = AsyncSemaphore.create("benchmark", permits);
+		this.permits = permits;
 	}
 
 	/** Over a semaphore of one permit made elsewhere, such as one taken from a Spring context's registry. */
@@ -20,6 +27,7 @@ final class LockstepSemaphorePeer implements Peer {
 					+ semaphore.availablePermits());
 		}
 		this.semaphore = semaphore;
+		this.permits = 1;
 	}
 
 	@Override
@@ -39,7 +47,7 @@ final class LockstepSemaphorePeer implements Peer {
 
 	@Override
 	public boolean isIdle() {
-		return this.semaphore.availablePermits() == 1 && this.semaphore.queueLength() == 0;
+		return this.semaphore.availablePermits() == this.permits && this.semaphore.queueLength() == 0;
 	}
 
 }
