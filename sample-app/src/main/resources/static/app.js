@@ -1,4 +1,5 @@
-// The sample's page: polls the lockstep Actuator endpoint and draws one card per primitive.
+// The sample's page: polls this instance's cluster view (its lockstep Actuator endpoint, and each
+// peer's) and draws one card per primitive, with each instance's own holders and waiters.
 // Plain browser JavaScript, no build step.
 'use strict';
 
@@ -78,14 +79,17 @@ function card(primitive) {
   const node = element('article', { 'class': 'primitive', 'data-primitive': primitive.name, 'data-kind': primitive.kind });
   const title = element('h2', {}, primitive.name);
   title.append(element('span', { 'class': 'kind' }, primitive.kind), element('span', { 'class': 'state' }));
-  node.append(title, element('p', { 'class': 'scenario' }, scenario ? scenario.about : ''));
+  node.append(title, element('p', { 'class': 'scenario' }, scenario ? scenario.about : ''),
+    element('p', { 'class': 'backend', 'data-backend': primitive.backend || '' }, primitive.backend === 'redis'
+      ? 'On Redis: the figures below are the cluster\'s, shared by every instance'
+      : 'In memory: the figures below are this instance\'s; each instance has its own'));
   if (primitive.kind === 'semaphore' && primitive.permits) node.append(element('div', { 'class': 'meter' }));
   node.append(element('div', { 'class': 'queue', 'title': 'waiters' }));
   const figures = element('dl');
   for (const field of FIELDS[primitive.kind] || ['waiting']) {
     figures.append(element('dt', {}, field), element('dd', { 'data-field': field }));
   }
-  node.append(figures);
+  node.append(figures, element('ul', { 'class': 'use', 'title': 'each instance\'s own callers' }));
   node.insertAdjacentHTML('beforeend', `<svg class="history" viewBox="0 0 ${HISTORY - 1} 36" preserveAspectRatio="none">`
     + '<title>waiters over the last 30 s</title><polyline vector-effect="non-scaling-stroke" points=""></polyline></svg>');
   node.append(element('div', { 'class': 'check', 'data-check': primitive.name }));
@@ -121,7 +125,32 @@ function state(primitive) {
   }
 }
 
-function update(primitive) {
+// One line per instance: its callers holding and waiting. For a primitive on Redis the shares are
+// Redis's own list of holders and waiters, read at one moment (so they add up to the cluster's
+// figures, and a down instance's holds show until its lease ends); otherwise each instance's count.
+function showUse(node, primitive, cluster) {
+  const shares = primitive.backend === 'redis' && cluster.redis && cluster.redis[primitive.name];
+  const lines = cluster.instances.map((instance) => {
+    const line = element('li', { 'data-use': instance.instance, 'data-up': String(instance.up) });
+    line.append(element('b', {}, instance.instance));
+    const use = shares ? (shares[instance.redisInstance] || { holding: 0, waiting: 0 })
+      : instance.up && instance.view.use[primitive.name];
+    if (!instance.up) line.append(' down');
+    if (use && (instance.up || use.holding || use.waiting)) {
+      if (use.holding !== null && use.holding !== undefined) {
+        line.setAttribute('data-holding', use.holding);
+        line.append(` holding ${use.holding}`);
+      }
+      line.setAttribute('data-waiting', use.waiting);
+      line.append(` waiting ${use.waiting}`);
+      if (!instance.up) line.append(' until its lease ends');
+    }
+    return line;
+  });
+  node.querySelector('.use').replaceChildren(...lines);
+}
+
+function update(primitive, cluster) {
   let entry = cards.get(primitive.name);
   if (!entry) {
     entry = card(primitive);
@@ -138,6 +167,7 @@ function update(primitive) {
     const used = primitive.permits - primitive.available;
     meter.replaceChildren(...Array.from({ length: primitive.permits }, (_, i) => element('i', i < used ? { 'class': 'used' } : {})));
   }
+  showUse(node, primitive, cluster);
   const queue = node.querySelector('.queue');
   queue.replaceChildren(...Array.from({ length: Math.min(primitive.waiting, 40) }, () => element('i')));
   entry.history.push(primitive.waiting);
@@ -168,8 +198,9 @@ function failed(problem) {
 
 async function refresh() {
   try {
-    const { primitives } = await json('actuator/lockstep');
-    primitives.forEach(update);
+    const cluster = await json('cluster');
+    cluster.instances[0].view.primitives.forEach((primitive) => update(primitive, cluster));
+    showInstances(cluster.instances);
     error.hidden = true;
     document.getElementById('updated').textContent = new Date().toLocaleTimeString();
   }
@@ -177,6 +208,24 @@ async function refresh() {
     error.textContent = `Could not refresh: ${problem.message}`;
     error.hidden = false;
   }
+}
+
+// The instances bar: each instance, up or down, its load, and (cluster profile) a kill -9 button.
+function showInstances(instances) {
+  const bar = document.getElementById('instances');
+  const items = instances.map((instance, index) => {
+    const item = element('li', { 'data-instance': instance.instance, 'data-up': String(instance.up), 'class': instance.up ? 'up' : 'down' });
+    item.append(element('b', {}, instance.instance + (index === 0 ? ' (this page)' : '')));
+    item.append(' ' + (instance.up ? describe(instance.view.load) : `down: ${instance.error}`));
+    if (instance.up && instance.view.canHalt) {
+      const path = index === 0 ? 'cluster/halt' : `cluster/halt?peer=${encodeURIComponent(instance.url)}`;
+      const button = element('button', { 'type': 'button', 'data-halt': instance.instance }, 'kill -9');
+      button.addEventListener('click', () => send(path, { method: 'POST' }));
+      item.append(' ', button);
+    }
+    return item;
+  });
+  bar.replaceChildren(...items);
 }
 
 async function refreshChecks() {

@@ -5,15 +5,18 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
 /**
  * asyncio's own scenarios for its synchronization primitives, as a Spring Boot web app: each
  * package under this one is a scenario, with a service that uses Lockstep the way an application
  * would and a controller that exposes it over HTTP. {@code load} drives them all at once, and the
- * page at {@code /} shows every primitive's state from the {@code lockstep} Actuator endpoint.
+ * page at {@code /} shows every primitive's state from the {@code lockstep} Actuator endpoint; in
+ * the {@code cluster} profile, of every instance ({@code cluster}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class SampleApplication {
 
 	public static void main(String[] args) {

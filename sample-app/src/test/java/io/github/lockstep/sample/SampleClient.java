@@ -43,7 +43,7 @@ public final class SampleClient {
 	private final String base;
 
 	public SampleClient(int port) {
-		this.base = "http://localhost:" + port;
+		this.base = "http://127.0.0.1:" + port;
 	}
 
 	/**

@@ -1,26 +1,20 @@
 package io.github.lockstep.sample;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import javax.imageio.ImageIO;
 
 import io.github.lockstep.sample.load.LoadGenerator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -30,8 +24,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -42,25 +34,19 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The sample's page in a real headless Chromium: it shows every primitive with the figures of its
  * kind, the load it starts shows up as waiters and taken permits, and a failed refresh shows an
  * error until the endpoint answers again.
  *
- * <p>Debian's {@code chromium} is driven through Debian's {@code chromedriver}, both given to
- * Selenium explicitly so that Selenium Manager never downloads anything. They are found through
- * {@code -Dlockstep.chromium=...} and {@code -Dwebdriver.chrome.driver=...}, else on the
- * {@code PATH}; without them the test fails, unless {@code -Dlockstep.browser.skip=true}.
+ * <p>The browser is {@link Chromium}: Debian's, found on the {@code PATH}; without it the test
+ * fails, unless {@code -Dlockstep.browser.skip=true}.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @DisabledIfSystemProperty(named = "lockstep.browser.skip", matches = "true",
 		disabledReason = "skipped with -Dlockstep.browser.skip=true")
 class SamplePageBrowserTests {
-
-	private static final String INSTALL = "install them with `sudo apt-get install chromium chromium-driver` "
-			+ "(Debian, Ubuntu), or skip the browser test with -Dlockstep.browser.skip=true";
 
 	private static final Map<String, String> KINDS = Map.of("account", "condition", "batch", "barrier", "cache-warm",
 			"event", "counter", "lock", "db-pool", "semaphore", "subprocesses", "semaphore", "tickets", "semaphore");
@@ -86,19 +72,6 @@ class SamplePageBrowserTests {
 
 	private static final byte[] PNG_SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
-	/**
-	 * On start, Selenium looks for a DevTools binding of this Chromium's version and warns that it has
-	 * none: the test needs none (the offline switch goes through chromedriver). Held so that the levels
-	 * stay set.
-	 */
-	private static final List<Logger> CDP_WARNINGS = List.of(
-			Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
-			Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
-
-	private static Path chromium;
-
-	private static Path chromedriver;
-
 	@LocalServerPort
 	private int port;
 
@@ -107,22 +80,9 @@ class SamplePageBrowserTests {
 
 	private ChromeDriver driver;
 
-	@BeforeAll
-	static void findChromium() {
-		chromedriver = executable("webdriver.chrome.driver", "chromedriver");
-		chromium = executable("lockstep.chromium", "chromium", "chromium-browser", "google-chrome");
-		CDP_WARNINGS.forEach((logger) -> logger.setLevel(Level.SEVERE));
-	}
-
 	@BeforeEach
 	void openBrowser() {
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(chromium.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
-		this.driver = new ChromeDriver(service, options);
+		this.driver = Chromium.start();
 	}
 
 	@AfterEach
@@ -159,7 +119,7 @@ class SamplePageBrowserTests {
 				(primitives) -> showsEveryPrimitive(primitives) && (primitives.get("db-pool").number("available") < 5
 						|| primitives.values().stream().anyMatch((primitive) -> primitive.number("waiting") > 0)));
 
-		Path screenshot = buildDirectory().resolve("sample-page-under-load.png");
+		Path screenshot = Chromium.buildDirectory().resolve("sample-page-under-load.png");
 		Files.write(screenshot, this.driver.getScreenshotAs(OutputType.BYTES));
 		byte[] png = Files.readAllBytes(screenshot);
 		assertThat(Arrays.copyOf(png, PNG_SIGNATURE.length)).as("PNG signature of %s", screenshot)
@@ -274,37 +234,6 @@ class SamplePageBrowserTests {
 			.findFirst()
 			.map((element) -> element.isDisplayed())
 			.orElse(false);
-	}
-
-	private static Path buildDirectory() {
-		try {
-			// target/test-classes, wherever the working directory is
-			return Path.of(SamplePageBrowserTests.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-				.getParent();
-		}
-		catch (URISyntaxException | RuntimeException ex) {
-			return Path.of("target");
-		}
-	}
-
-	private static Path executable(String property, String... names) {
-		String configured = System.getProperty(property);
-		if (configured != null && !configured.isBlank()) {
-			Path path = Path.of(configured);
-			if (!Files.isExecutable(path)) {
-				fail("-D" + property + "=" + configured + " is not an executable file: point it at one, or " + INSTALL);
-			}
-			return path;
-		}
-		List<String> directories = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-			.filter((directory) -> !directory.isBlank())
-			.toList();
-		Optional<Path> found = Arrays.stream(names)
-			.flatMap((name) -> directories.stream().map((directory) -> Path.of(directory, name)))
-			.filter(Files::isExecutable)
-			.findFirst();
-		return found.orElseGet(() -> fail("The browser test needs Chromium and its driver, but no "
-				+ String.join(" or ", names) + " is on the PATH (nor set with -D" + property + "): " + INSTALL));
 	}
 
 	/**

@@ -30,6 +30,18 @@ final class DashboardQueries {
 	static final Map<String, String> ROWS = Map.of("lock", "Locks", "semaphore", "Semaphores", "event", "Events",
 			"condition", "Conditions", "barrier", "Barriers");
 
+	/** The labels Prometheus adds to every sample when it scrapes a target: not the application's. */
+	static final Set<String> SCRAPE_LABELS = Set.of("instance", "job");
+
+	// a label matcher inside a selector's braces: name, operator, opening quote
+	private static final Pattern LABEL_MATCHER = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(?:=~|!=|!~|=)\\s*\"");
+
+	// by (name, le) and without (…)
+	private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
+
+	// the label of label_values(series, label)
+	private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((?:[^,]*,)?\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\)");
+
 	// a PromQL metric name that starts with lockstep_, not the tail of a longer identifier
 	private static final Pattern SERIES = Pattern.compile("(?<![A-Za-z0-9_:])lockstep_[A-Za-z0-9_:]*");
 
@@ -154,6 +166,35 @@ final class DashboardQueries {
 		Set<String> names = new TreeSet<>();
 		expressions().forEach((expression) -> names.addAll(seriesNames(expression)));
 		variableQueries().forEach((query) -> names.addAll(seriesNames(query)));
+		return names;
+	}
+
+	/**
+	 * The label names the dashboard selects, groups or lists by: in selectors' matchers, in
+	 * {@code by (…)} and {@code without (…)}, and in variables' {@code label_values(…, label)}.
+	 */
+	Set<String> labelNames() {
+		List<String> queries = new ArrayList<>(expressions());
+		queries.addAll(variableQueries());
+		Set<String> names = new TreeSet<>();
+		for (String query : queries) {
+			Matcher matcher = LABEL_MATCHER.matcher(query);
+			while (matcher.find()) {
+				names.add(matcher.group(1));
+			}
+			Matcher grouping = GROUPING.matcher(query);
+			while (grouping.find()) {
+				for (String label : grouping.group(1).split(",")) {
+					if (!label.isBlank()) {
+						names.add(label.trim());
+					}
+				}
+			}
+			Matcher listed = LABEL_VALUES.matcher(query);
+			while (listed.find()) {
+				names.add(listed.group(1));
+			}
+		}
 		return names;
 	}
 

@@ -148,7 +148,7 @@ class GrafanaDashboardTests {
 		}
 		Set<String> used = new TreeSet<>();
 		uses.forEach((text) -> used.addAll(variables(text)));
-		assertThat(used).contains("datasource", "application", "kind", "name");
+		assertThat(used).contains("datasource", "application", "instance", "kind", "name");
 		assertThat(defined).containsAll(used);
 	}
 
@@ -178,11 +178,56 @@ class GrafanaDashboardTests {
 	}
 
 	@Test
-	void everyQueryFollowsTheNameAndApplicationVariables() {
+	void everyQueryFollowsTheNameApplicationAndInstanceVariables() {
 		assertThat(this.dashboard.expressions()).isNotEmpty();
 		for (String expression : this.dashboard.expressions()) {
-			assertThat(expression).contains("name=~\"$name\"").contains("application=~\"$application\"");
+			assertThat(expression).contains("name=~\"$name\"")
+				.contains("application=~\"$application\"")
+				.contains("instance=~\"$instance\"");
 		}
+	}
+
+	/**
+	 * Locks and semaphores may be on Redis, where every instance reports the cluster-wide value of a
+	 * gauge: adding those up over instances would count each waiter once per instance, so their
+	 * gauges are combined with {@code max} or {@code min}.
+	 */
+	@Test
+	void gaugesThatMayBeClusterWideAreNotAddedUpOverInstances() {
+		Pattern summedGauge = Pattern.compile("\\b(sum|avg|count)\\s*(?:by\\s*\\([^)]*\\)\\s*)?\\(\\s*"
+				+ "(lockstep_waiting|lockstep_permits_available|lockstep_locked)\\{([^}]*)}");
+		assertThat(summedGauge.matcher("sum by (name) (lockstep_waiting{kind=\"lock\"})").find()).isTrue();
+		int gauges = 0;
+		for (String expression : this.dashboard.expressions()) {
+			Matcher matcher = summedGauge.matcher(expression);
+			while (matcher.find()) {
+				List<String> kinds = kindMatchers("{" + matcher.group(3) + "}");
+				assertThat(kinds).as("%s(%s) across instances in: %s", matcher.group(1), matcher.group(2), expression)
+					.doesNotContain("=lock", "=semaphore", "=~$kind");
+			}
+			if (expression.contains("lockstep_waiting") || expression.contains("lockstep_locked")
+					|| expression.contains("lockstep_permits_available")) {
+				gauges++;
+			}
+		}
+		assertThat(gauges).isPositive();
+	}
+
+	@Test
+	void instancesRowBreaksEveryQueryDownByInstance() {
+		List<JsonNode> panels = rows().get("Instances");
+		assertThat(panels).as("the Instances row").hasSizeGreaterThanOrEqualTo(3);
+		Set<String> series = new TreeSet<>();
+		for (JsonNode panel : panels) {
+			for (JsonNode target : panel.path("targets")) {
+				String expression = target.path("expr").stringValue("");
+				series.addAll(DashboardQueries.seriesNames(expression));
+				assertThat(expression).as("panel '%s'", title(panel)).contains("by (instance");
+				assertThat(target.path("legendFormat").stringValue("")).as("legend of panel '%s'", title(panel))
+					.startsWith("{{instance}}");
+			}
+		}
+		assertThat(series).contains("lockstep_wait_seconds_count", "lockstep_contended_total", "lockstep_held_seconds_count");
 	}
 
 	@Test

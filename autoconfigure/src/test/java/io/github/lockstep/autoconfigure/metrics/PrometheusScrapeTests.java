@@ -209,6 +209,28 @@ class PrometheusScrapeTests {
 		});
 	}
 
+	/**
+	 * Every label a dashboard query groups by or matches on is one the application exports, or one
+	 * that Prometheus adds to every sample at scrape time ({@link DashboardQueries#SCRAPE_LABELS}:
+	 * {@code instance}, {@code job}); the application exports neither of those, which Prometheus
+	 * would otherwise rename to {@code exported_instance}.
+	 */
+	@Test
+	void dashboardUsesOnlyExportedLabelsAndThoseAddedAtScrapeTime() {
+		Set<String> exported = new TreeSet<>();
+		this.after.samples()
+			.stream()
+			.filter((sample) -> sample.series().startsWith("lockstep_"))
+			.forEach((sample) -> exported.addAll(sample.labels().keySet()));
+		assertThat(exported).doesNotContainAnyElementsOf(DashboardQueries.SCRAPE_LABELS);
+		Set<String> known = new TreeSet<>(exported);
+		known.addAll(DashboardQueries.SCRAPE_LABELS);
+		Set<String> used = DashboardQueries.load().labelNames();
+		assertThat(used).contains("instance", "name", "kind", "application");
+		assertThat(used).as("labels the dashboard uses, beside those exported (%s) or added at scrape time", exported)
+			.isSubsetOf(known);
+	}
+
 	@Test
 	void everyLockstepSampleCarriesNameKindAndApplication() {
 		List<Sample> lockstep = this.after.samples().stream().filter((sample) -> sample.series().startsWith("lockstep_")).toList();

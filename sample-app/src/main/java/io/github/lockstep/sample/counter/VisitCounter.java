@@ -1,6 +1,7 @@
 package io.github.lockstep.sample.counter;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.lockstep.annotation.Guarded;
@@ -22,6 +23,9 @@ public class VisitCounter {
 	// guarded by the "counter" lock; volatile only so that unguarded readers see a recent value
 	private volatile long count;
 
+	// increments running now in this instance: 0 or 1, whether the lock is in memory or on Redis
+	private final AtomicInteger inside = new AtomicInteger();
+
 	/**
 	 * Counts a visit. A synchronous method: a caller that finds the lock taken waits on its own
 	 * thread (cheap on a virtual thread).
@@ -30,15 +34,29 @@ public class VisitCounter {
 	 */
 	@Guarded("counter")
 	public long increment(Duration work) {
-		long seen = this.count;
-		if (!work.isZero()) {
-			LockSupport.parkNanos(work.toNanos());
+		this.inside.incrementAndGet();
+		try {
+			long seen = this.count;
+			if (!work.isZero()) {
+				LockSupport.parkNanos(work.toNanos());
+			}
+			else {
+				Thread.yield();
+			}
+			this.count = seen + 1;
+			return this.count;
 		}
-		else {
-			Thread.yield();
+		finally {
+			this.inside.decrementAndGet();
 		}
-		this.count = seen + 1;
-		return this.count;
+	}
+
+	/**
+	 * Returns how many increments of this instance run now, holding the lock.
+	 * @return 0 or 1
+	 */
+	public int holding() {
+		return this.inside.get();
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.lockstep.annotation.Throttled;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -31,8 +32,11 @@ public class OrderRepository {
 
 	private final AtomicInteger peakInFlight = new AtomicInteger();
 
-	public OrderRepository(ScheduledExecutorService latency) {
+	private final Watcher watcher;
+
+	public OrderRepository(ScheduledExecutorService latency, ObjectProvider<Watcher> watcher) {
 		this.latency = latency;
+		this.watcher = watcher.getIfAvailable(() -> Watcher.NONE);
 	}
 
 	/**
@@ -44,11 +48,13 @@ public class OrderRepository {
 	 */
 	@Throttled(value = "db-pool", permits = 5)
 	public CompletableFuture<Order> findOrder(long id, Duration latency) {
+		this.watcher.started();
 		this.peakInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 		AtomicBoolean ended = new AtomicBoolean();
 		Runnable end = () -> {
 			if (ended.compareAndSet(false, true)) {
 				this.inFlight.decrementAndGet();
+				this.watcher.ended();
 			}
 		};
 		CompletableFuture<Order> answer = new CompletableFuture<>();
@@ -79,6 +85,38 @@ public class OrderRepository {
 	 */
 	public int peakInFlight() {
 		return this.peakInFlight.get();
+	}
+
+	/**
+	 * Told of each query as it starts and as it ends, both while it holds its permit: what a test
+	 * needs to count the queries running in several instances at once. A bean of this type, if
+	 * there is one, is the repository's watcher.
+	 *
+	 * <pre>{@code
+	 * new SpringApplicationBuilder(SampleApplication.class)
+	 *     .initializers((context) -> context.getBeanFactory().registerSingleton("watcher", sharedWatcher))
+	 *     .run();
+	 * }</pre>
+	 */
+	public interface Watcher {
+
+		/** The watcher of a repository that has none. */
+		Watcher NONE = new Watcher() {
+			@Override
+			public void started() {
+			}
+
+			@Override
+			public void ended() {
+			}
+		};
+
+		/** A query got its permit and starts. */
+		void started();
+
+		/** A query ended (answered or withdrawn) and is about to give its permit back. */
+		void ended();
+
 	}
 
 	/**

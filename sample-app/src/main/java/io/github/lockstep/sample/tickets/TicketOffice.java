@@ -2,6 +2,7 @@ package io.github.lockstep.sample.tickets;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.lockstep.AsyncSemaphore;
 
@@ -25,6 +26,9 @@ public class TicketOffice {
 
 	private final AsyncSemaphore tickets;
 
+	// tickets taken through this office and not given back through it: this instance's share
+	private final AtomicInteger taken = new AtomicInteger();
+
 	public TicketOffice(@Qualifier("tickets") AsyncSemaphore tickets) {
 		this.tickets = tickets;
 	}
@@ -36,7 +40,10 @@ public class TicketOffice {
 	 * {@link io.github.lockstep.AcquireTimeoutException} if none came back in time
 	 */
 	public CompletableFuture<Integer> take(Duration timeout) {
-		return this.tickets.acquire(timeout).thenApply((taken) -> this.tickets.availablePermits());
+		return this.tickets.acquire(timeout).thenApply((granted) -> {
+			this.taken.incrementAndGet();
+			return this.tickets.availablePermits();
+		});
 	}
 
 	/**
@@ -45,8 +52,26 @@ public class TicketOffice {
 	 * @throws IllegalStateException if every ticket is already back
 	 */
 	public int giveBack() {
-		this.tickets.release();
+		// counted out before the release: the ticket may be taken elsewhere the moment it is back
+		int before = this.taken.getAndUpdate((held) -> Math.max(0, held - 1));
+		try {
+			this.tickets.release();
+		}
+		catch (RuntimeException ex) {
+			if (before > 0) {
+				this.taken.incrementAndGet();
+			}
+			throw ex;
+		}
 		return this.tickets.availablePermits();
+	}
+
+	/**
+	 * Returns the tickets taken through this office (this instance) and not yet given back.
+	 * @return at most 3
+	 */
+	public int taken() {
+		return this.taken.get();
 	}
 
 	/**
