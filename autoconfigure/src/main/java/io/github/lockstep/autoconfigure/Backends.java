@@ -88,9 +88,7 @@ final class Backends {
 		}
 		catch (UnsupportedOperationException ex) {
 			String key = own ? kind.key(name, "backend") : DEFAULT_KEY;
-			String why = REDIS.equals(factory.backend())
-					? kind.plural() + " are not implemented on Redis yet: lockstep-redis has locks and semaphores only."
-					: "that backend cannot create " + kind.plural() + " (" + ex.getMessage() + ").";
+			String why = "that backend cannot create " + kind.plural() + " (" + ex.getMessage() + ").";
 			throw new LockstepConfigurationException(key + " is '" + factory.backend() + "', but " + why,
 					"Set " + kind.key(name, "backend") + " to memory to keep the " + kind.word() + " '" + name
 							+ "' in this process" + (own ? "." : ", or set " + DEFAULT_KEY + " to memory."));

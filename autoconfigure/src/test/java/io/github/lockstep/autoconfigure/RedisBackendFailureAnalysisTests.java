@@ -1,8 +1,17 @@
 package io.github.lockstep.autoconfigure;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.lockstep.AsyncBarrier;
+import io.github.lockstep.AsyncCondition;
+import io.github.lockstep.AsyncEvent;
+import io.github.lockstep.AsyncLock;
 import io.github.lockstep.annotation.AwaitEvent;
 import io.github.lockstep.autoconfigure.redis.LockstepRedisAutoConfiguration;
 import io.github.lockstep.redis.RedisServer;
+import io.github.lockstep.spring.LockstepRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,14 +21,18 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.lockstep.autoconfigure.LockstepFailureAnalysisTests.assertFailure;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the Redis backend cannot do yet, or cannot be configured with, fails startup with a
- * failure analysis naming the key and the fix. Against a real {@code redis-server}, so that the
+ * failure analysis naming the key and the fix; every kind of primitive, a condition over a shared
+ * lock among them, starts on it. Against a real {@code redis-server}, so that the
  * backend exists and the failure is its own rather than a missing connection's. (The missing jar,
  * Redis support and connection are in {@link BackendsTests}.)
  */
 class RedisBackendFailureAnalysisTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
@@ -33,29 +46,33 @@ class RedisBackendFailureAnalysisTests {
 	}
 
 	@Test
-	void anEventOnRedisFailsStartupUntilRedisHasEvents() {
-		assertFailure(runner().withPropertyValues("lockstep.events.cache-warm.backend=redis"),
-				"lockstep.events.cache-warm.backend is 'redis', but events are not implemented on Redis yet:"
-						+ " lockstep-redis has locks and semaphores only.",
-				"Set lockstep.events.cache-warm.backend to memory to keep the event 'cache-warm' in this process.");
-	}
-
-	@Test
-	void aBarrierUnderLockstepBackendRedisFailsStartupNamingThatKey() {
-		assertFailure(runner().withPropertyValues("lockstep.backend=redis", "lockstep.barriers.nightly-batch.parties=3"),
-				"lockstep.backend is 'redis', but barriers are not implemented on Redis yet: lockstep-redis has locks"
-						+ " and semaphores only.",
-				"Set lockstep.barriers.nightly-batch.backend to memory to keep the barrier 'nightly-batch' in this"
-						+ " process, or set lockstep.backend to memory.");
-	}
-
-	@Test
-	void aConditionOnRedisFailsStartupEvenOverALockOnRedis() {
-		assertFailure(runner().withPropertyValues("lockstep.locks.inventory.backend=redis",
-				"lockstep.conditions.account.lock=inventory", "lockstep.conditions.account.backend=redis"),
-				"lockstep.conditions.account.backend is 'redis', but conditions are not implemented on Redis yet:"
-						+ " lockstep-redis has locks and semaphores only.",
-				"Set lockstep.conditions.account.backend to memory to keep the condition 'account' in this process.");
+	void eventsBarriersAndConditionsOnRedisStartAndWorkThroughTheRegistry() {
+		runner()
+			.withPropertyValues("lockstep.events.cache-warm.backend=redis", "lockstep.barriers.nightly-batch.parties=1",
+					"lockstep.barriers.nightly-batch.backend=redis", "lockstep.locks.inventory.backend=redis",
+					"lockstep.conditions.account.lock=inventory", "lockstep.conditions.account.backend=redis")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LockstepRegistry registry = context.getBean(LockstepRegistry.class);
+				AsyncEvent event = registry.event("cache-warm").orElseThrow();
+				AsyncBarrier barrier = registry.barrier("nightly-batch").orElseThrow();
+				AsyncCondition condition = registry.condition("account").orElseThrow();
+				assertThat(List.of(event, barrier, condition))
+					.allSatisfy((primitive) -> assertThat(registry.backend(primitive.name())).contains("redis"));
+				event.set();
+				assertThat(event.await()).succeedsWithin(WAIT);
+				assertThat(barrier.await()).succeedsWithin(WAIT).isEqualTo(0);
+				AsyncLock inventory = registry.lock("inventory").orElseThrow();
+				assertThat(inventory.acquire()).succeedsWithin(WAIT);
+				CompletableFuture<Void> waiting = condition.await();
+				assertThat(inventory.acquire()).as("the wait released the shared lock").succeedsWithin(WAIT);
+				condition.signal();
+				inventory.release();
+				assertThat(waiting).as("signalled, it takes the lock back").succeedsWithin(WAIT);
+				assertThat(inventory.releaseAsync()).succeedsWithin(WAIT);
+				assertThat(inventory.tryAcquireAsync()).as("free again").succeedsWithin(WAIT).isEqualTo(true);
+				inventory.release();
+			});
 	}
 
 	@Test
@@ -69,12 +86,11 @@ class RedisBackendFailureAnalysisTests {
 	}
 
 	@Test
-	void anAnnotationOnlyEventUnderLockstepBackendRedisFailsStartup() {
-		assertFailure(runner().withPropertyValues("lockstep.backend=redis").withBean(Warmup.class),
-				"lockstep.backend is 'redis', but events are not implemented on Redis yet: lockstep-redis has locks and"
-						+ " semaphores only.",
-				"Set lockstep.events.cache-warm.backend to memory to keep the event 'cache-warm' in this process, or set"
-						+ " lockstep.backend to memory.");
+	void anAnnotationOnlyEventUnderLockstepBackendRedisIsOnRedis() {
+		runner().withPropertyValues("lockstep.backend=redis").withBean(Warmup.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(LockstepRegistry.class).backend("cache-warm")).contains("redis");
+		});
 	}
 
 	@Test
