@@ -47,10 +47,8 @@ final class Answer<T> extends CompletableFuture<T> {
 	}
 
 	private void refuseIfUnsafe() {
-		if (!isDone() && !Completions.mayBlock()) {
-			throw new IllegalStateException(this.owner + ": a blocking wait here would hold the thread that reads"
-					+ " Redis's replies (a Lockstep continuation or a Lettuce thread); compose the future instead"
-					+ " (thenCompose)");
+		if (!isDone()) {
+			Completions.refuseBlocking(this.owner);
 		}
 	}
 

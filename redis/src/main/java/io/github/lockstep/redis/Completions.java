@@ -33,4 +33,18 @@ final class Completions {
 		return depth.get()[0] == 0 && !Thread.currentThread().getName().startsWith("lettuce-");
 	}
 
+	/**
+	 * Refuses a blocking wait for a future that is not done where {@link #mayBlock()} says it could
+	 * hang.
+	 * @param owner the primitive, {@code "Lock 'inventory'"}, for the message
+	 * @throws IllegalStateException if blocking here is not safe
+	 */
+	static void refuseBlocking(String owner) {
+		if (!mayBlock()) {
+			throw new IllegalStateException(owner + ": a blocking wait here would hold the thread that reads Redis's"
+					+ " replies (a Lockstep continuation or a Lettuce thread); compose the future instead"
+					+ " (thenCompose, withLock, withPermit)");
+		}
+	}
+
 }

@@ -484,10 +484,8 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 		}
 
 		private void refuseIfUnsafe() {
-			if (!isDone() && !Completions.mayBlock()) {
-				throw new IllegalStateException(KIND + " '" + RedisCondition.this.name + "': a blocking wait here would"
-						+ " hold the thread that reads Redis's replies (a Lockstep continuation or a Lettuce thread);"
-						+ " compose the future instead");
+			if (!isDone()) {
+				Completions.refuseBlocking(KIND + " '" + RedisCondition.this.name + "'");
 			}
 		}
 
