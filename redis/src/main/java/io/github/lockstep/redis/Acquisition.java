@@ -67,6 +67,9 @@ final class Acquisition {
 	/** Whether it is counted in {@code RedisPermits.withdrawing}. */
 	boolean withdrawing;
 
+	/** Whether it is RELEASING and no longer counted in {@code RedisPermits.releasing}: Redis has run the release. */
+	boolean releaseRun;
+
 	/** The probe's token for the wait, when it had to queue. */
 	long waitToken = Long.MIN_VALUE;
 

@@ -149,7 +149,11 @@ final class RedisBackend implements RedisLink.Listener {
 	}
 
 	@Override
-	public void granted(String wid, long fence, Snapshot state) {
+	public void granted(String wid, long fence, Snapshot state, String cause) {
+		Acquisition released = (cause != null) ? this.acquisitions.get(cause) : null;
+		if (released != null) {
+			released.owner.releaseRun(released);
+		}
 		Acquisition acquisition = this.acquisitions.get(wid);
 		if (acquisition != null) {
 			acquisition.owner.announced(acquisition, wid, fence, state);

@@ -50,27 +50,30 @@ final class RedisHold implements Hold {
 		return this.acquisition.owner.lost(this.acquisition);
 	}
 
-	/** Waits for Redis's answer, as {@code release()} of the primitive does. */
+	/**
+	 * Waits for Redis's answer only where {@code release()} of the primitive does: a hold under a
+	 * lease Redis has confirmed is released without waiting.
+	 */
 	@Override
 	public void release() {
 		RedisPermits owner = this.acquisition.owner;
-		CompletableFuture<Void> released = releaseAsync();
-		if (Completions.mayBlock()) {
-			owner.await(released);
+		if (!this.released.compareAndSet(false, true)) {
+			throw alreadyReleased(owner);
 		}
-		else {
-			RedisPermits.logFailure(released);
-		}
+		owner.releaseHold(this.acquisition);
 	}
 
 	@Override
 	public CompletableFuture<Void> releaseAsync() {
 		if (!this.released.compareAndSet(false, true)) {
-			RedisPermits owner = this.acquisition.owner;
-			return CompletableFuture.failedFuture(new IllegalStateException(owner.kind + " '" + owner.name
-					+ "': the hold with fencing token " + fencingToken() + " was already released"));
+			return CompletableFuture.failedFuture(alreadyReleased(this.acquisition.owner));
 		}
 		return this.acquisition.owner.release(this.acquisition);
+	}
+
+	private IllegalStateException alreadyReleased(RedisPermits owner) {
+		return new IllegalStateException(owner.kind + " '" + owner.name + "': the hold with fencing token "
+				+ fencingToken() + " was already released");
 	}
 
 	@Override

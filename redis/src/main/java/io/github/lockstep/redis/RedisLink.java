@@ -39,8 +39,11 @@ final class RedisLink implements AutoCloseable {
 	/** Where the link reports what arrives on the inbox. */
 	interface Listener {
 
-		/** The grant of {@code wid}, with its fencing token and the state right after it, was announced. */
-		void granted(String wid, long fence, Snapshot state);
+		/**
+		 * The grant of {@code wid}, with its fencing token and the state right after it, was
+		 * announced; {@code cause} is the wid whose release handed the permit on, or {@code null}.
+		 */
+		void granted(String wid, long fence, Snapshot state, String cause);
 
 		/** The inbox was subscribed again after a reconnect: messages may have been lost. */
 		void resubscribed();
@@ -226,11 +229,12 @@ final class RedisLink implements AutoCloseable {
 				RedisLink.this.listener.signalled(message);
 				return;
 			}
-			// '<wid> <fence> <avail> <queued> <held> <version>'
+			// '<wid> <fence> <avail> <queued> <held> <version> <cause>'
 			String[] fields = message.split(" ");
 			try {
+				String cause = (fields.length > 6 && !"-".equals(fields[6])) ? fields[6] : null;
 				RedisLink.this.listener.granted(fields[0], Long.parseLong(fields[1]),
-						Snapshot.of(List.of(fields[2], fields[3], fields[4], fields[5]), 0));
+						Snapshot.of(List.of(fields[2], fields[3], fields[4], fields[5]), 0), cause);
 			}
 			catch (RuntimeException ex) {
 				log.log(System.Logger.Level.WARNING, "lockstep-redis: could not handle inbox message " + message, ex);

@@ -334,6 +334,24 @@ final class RedisPermits {
 		return Busy.INSTANCE;
 	}
 
+	/**
+	 * A grant announced on the inbox says that Redis has run the release of {@code released},
+	 * which handed the permit on: the snapshot no longer counts it as pending, though its reply has
+	 * not come (the announcement, on the other connection, may come first).
+	 */
+	void releaseRun(Acquisition released) {
+		this.lock.lock();
+		try {
+			if (released.state == State.RELEASING && !released.releaseRun) {
+				released.releaseRun = true;
+				this.releasing--;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** An inbox message announced the grant of {@code wid}. */
 	void announced(Acquisition acquisition, String wid, long fence, Snapshot state) {
 		observe(state, false);
@@ -483,13 +501,32 @@ final class RedisPermits {
 	// --- release
 
 	/**
-	 * Releases this instance's oldest hold, or, holding none, a permit as asyncio allows. Waits
-	 * for Redis's answer, except where that would block the thread that reads it: there it sends
-	 * the release, returns, and logs a failure.
+	 * Releases this instance's oldest hold, or, holding none, a permit as asyncio allows.
+	 *
+	 * <p>The release of a hold whose lease Redis has confirmed is sent and not waited for, as
+	 * asyncio's {@code release()} does not wait: this instance's next calls go after it on the same
+	 * connection, and other instances' waiters are granted when Redis has run it. Redis cannot
+	 * have reaped such a hold; should it answer that the hold is gone all the same (it lost its
+	 * data, or a release without a hold retired it), the loss is reported as every lost lease is:
+	 * the hold's {@code lost()} stage, the log and the lost-lease count. A hold found lost, or
+	 * whose lease is not confirmed, and a release without a hold, wait for Redis's answer, so
+	 * that {@link LeaseLostException} and asyncio's errors are thrown here; except where that
+	 * would block the thread that reads it: there it sends the release, returns, and logs a failure.
 	 */
 	void release() {
-		CompletableFuture<Void> released = releaseAsync();
-		if (Completions.mayBlock()) {
+		this.backend.checkOpen(this);
+		Taken taken = take(null);
+		conclude(taken, (taken != null) ? send(taken) : releaseWithoutHold());
+	}
+
+	/** {@code Hold.release()}: what {@link #release()} does, for one hold. */
+	void releaseHold(Acquisition held) {
+		Taken taken = take(held);
+		conclude(taken, (taken != null) ? send(taken) : notHeld(held));
+	}
+
+	private void conclude(Taken taken, CompletableFuture<Void> released) {
+		if ((taken == null || !taken.covered()) && Completions.mayBlock()) {
 			await(released);
 		}
 		else {
@@ -509,50 +546,61 @@ final class RedisPermits {
 	 * with {@link IllegalStateException} if it is no longer held (released, or the primitives closed)
 	 */
 	CompletableFuture<Void> release(Acquisition held) {
-		Acquisition released;
-		boolean wasLost;
-		long token;
-		String acks;
+		Taken taken = take(held);
+		if (taken != null) {
+			return send(taken);
+		}
+		return (held == null) ? releaseWithoutHold() : notHeld(held);
+	}
+
+	private CompletableFuture<Void> notHeld(Acquisition held) {
+		return CompletableFuture.failedFuture(new IllegalStateException(this.kind + " '" + this.name
+				+ "': the hold with fencing token " + held.fence + " is no longer held"));
+	}
+
+	/**
+	 * A hold taken off this instance's list for its release.
+	 * @param covered whether it was held under a lease Redis has confirmed, so it cannot be reaped
+	 */
+	private record Taken(Acquisition released, boolean wasLost, boolean covered, long token, String acks) {
+	}
+
+	/** Takes {@code held}, or the oldest hold if {@code null}, off the list; {@code null} if none. */
+	private Taken take(Acquisition held) {
 		this.lock.lock();
 		try {
-			released = (held != null) ? (this.holds.remove(held) ? held : null) : this.holds.pollFirst();
+			Acquisition released = (held != null) ? (this.holds.remove(held) ? held : null) : this.holds.pollFirst();
 			if (released == null) {
-				wasLost = false;
-				token = 0;
-				acks = null;
+				return null;
+			}
+			boolean wasLost = released.state == State.LOST;
+			released.state = wasLost ? State.ENDED : State.RELEASING;
+			if (wasLost) {
+				forgetIfEnded(released, released.wid);
 			}
 			else {
-				token = this.holdToken;
-				wasLost = released.state == State.LOST;
-				released.state = wasLost ? State.ENDED : State.RELEASING;
-				if (wasLost) {
-					forgetIfEnded(released, released.wid);
-				}
-				else {
-					released.inFlight++;
-					this.releasing++;
-				}
-				acks = drainAcks(CALL_ACKS);
+				released.inFlight++;
+				this.releasing++;
 			}
+			return new Taken(released, wasLost, !wasLost && leaseCurrent(), this.holdToken, drainAcks(CALL_ACKS));
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (released == null) {
-			return (held == null) ? releaseWithoutHold()
-					: CompletableFuture.failedFuture(new IllegalStateException(this.kind + " '" + this.name
-							+ "': the hold with fencing token " + held.fence + " is no longer held"));
-		}
+	}
+
+	private CompletableFuture<Void> send(Taken taken) {
+		Acquisition released = taken.released();
 		if (isLock()) {
-			this.probe.holdEnded(token);
+			this.probe.holdEnded(taken.token());
 		}
-		if (wasLost) {
+		if (taken.wasLost()) {
 			// the renewal that found it lost may still be reporting it: lost() returns its report
 			return CompletableFuture.failedFuture(lost(released, "Redis no longer lists it"));
 		}
 		String wid = released.wid;
 		CompletableFuture<Void> result = new Answer<>(this);
-		this.backend.link.eval(Script.RELEASE, this.keys, args(acks, wid))
+		this.backend.link.eval(Script.RELEASE, this.keys, args(taken.acks(), wid))
 			.whenComplete((reply, ex) -> releaseAnswered(released, wid, reply, ex, result));
 		return result;
 	}
@@ -566,7 +614,7 @@ final class RedisPermits {
 		this.lock.lock();
 		try {
 			held.inFlight--;
-			if (held.state == State.RELEASING) {
+			if (held.state == State.RELEASING && !held.releaseRun) {
 				this.releasing--;
 			}
 			held.state = State.ENDED;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncLock;
@@ -69,9 +70,8 @@ class RedisSemaphoreTests {
 		List<CompletableFuture<Void>> waiters = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			int position = i;
-			CompletableFuture<Void> waiter = semaphore.acquire();
-			waiters.add(waiter);
-			waiter.thenRun(() -> order.add(position));
+			// wait for the recording itself: a waiter's own dependents may run after allOf has seen it
+			waiters.add(semaphore.acquire().thenRun(() -> order.add(position)));
 		}
 		for (int i = 0; i < 5; i++) {
 			semaphore.release();
@@ -251,6 +251,48 @@ class RedisSemaphoreTests {
 			.havingCause()
 			.isInstanceOf(IllegalStateException.class)
 			.withMessage("Lock 'inventory': Lock is not acquired.");
+	}
+
+	@Test
+	void releaseOfAHoldDoesNotWaitForRedisAndTheInstancesNextCallsComeAfterIt() throws Exception {
+		AsyncLock lock = this.cluster.instance().lock("inventory");
+		AsyncLock other = this.cluster.instance().lock("inventory");
+		assertThat(lock.acquire()).succeedsWithin(WITHIN);
+		// scripts write, so Redis holds them back; reads by other clients still run
+		redis.pauseWrites(Duration.ofSeconds(10));
+		try {
+			lock.release();
+			// release() returned before Redis ran the release: Redis still counts the lock as held
+			assertThat(this.cluster.field("inventory", "avail")).isEqualTo("0");
+			assertThat(lock.isLocked()).as("this instance's view counts the release at once").isFalse();
+			CompletableFuture<Void> again = lock.acquire();
+			CompletableFuture<Boolean> elsewhere = other.tryAcquireAsync();
+			assertThat(again).isNotDone();
+			redis.unpause();
+			// the acquire sent after the release on the same connection finds the lock free
+			assertThat(again).succeedsWithin(WITHIN);
+			assertThat(elsewhere).succeedsWithin(WITHIN).isEqualTo(false);
+		}
+		finally {
+			redis.unpause();
+		}
+		lock.release();
+		this.cluster.assertAllReturned("inventory", 1);
+	}
+
+	@Test
+	void aLossThatRedisReportsToAReleaseNotWaitedForIsReportedOnTheHoldAndCounted() throws Exception {
+		RedisPrimitives instance = this.cluster.instance();
+		AsyncLock lock = instance.lock("ledger");
+		Hold held = lock.acquireHold().get(5, TimeUnit.SECONDS);
+		// Redis loses the data behind the instance's back (a restart without persistence would)
+		redis.admin().del(this.cluster.key("ledger", "m"), this.cluster.key("ledger", "h"),
+				this.cluster.key("ledger", "o"));
+		held.release();
+		assertThat(held.lost()).succeedsWithin(WITHIN)
+			.satisfies((lost) -> assertThat(lost.fencingToken()).isEqualTo(held.fencingToken()));
+		Cluster.await(() -> instance.lostLeases() == 1, WITHIN, () -> "the lost lease counted");
+		assertThat(lock.isLocked()).isFalse();
 	}
 
 	@Test

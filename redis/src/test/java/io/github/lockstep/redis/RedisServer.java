@@ -24,6 +24,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -161,6 +165,21 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** Kills the server at once (SIGKILL): every key is lost, as it has no persistence. */
+	/** {@code CLIENT PAUSE … WRITE}: Redis holds back every client's writes (and scripts), reads still run. */
+	void pauseWrites(Duration timeout) {
+		client(admin(), "PAUSE", Long.toString(timeout.toMillis()), "WRITE");
+	}
+
+	/** {@code CLIENT UNPAUSE}. */
+	void unpause() {
+		client(admin(), "UNPAUSE");
+	}
+
+	private static void client(RedisCommands<String, String> commands, String... args) {
+		commands.dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+				new CommandArgs<>(StringCodec.UTF8).addKeys().addValues(args));
+	}
+
 	public void kill() throws InterruptedException {
 		stopProcess(true);
 	}

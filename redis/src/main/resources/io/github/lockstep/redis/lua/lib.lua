@@ -9,7 +9,8 @@
 --   l  ZSET  instance leases: inst -> deadline (server time, ms)
 --   d  ZSET  tombstones of finished wids: wid -> time * 8 + how it finished
 -- A wid is '<inst>:<n>'; a grant is published to '<inbox prefix><inst>' as
--- '<wid> <fence> <avail> <queued> <held> <v>'. fence and v start at the server time in
+-- '<wid> <fence> <avail> <queued> <held> <v> <cause>', where cause is the wid whose release
+-- handed the permit on, or '-'. fence and v start at the server time in
 -- microseconds when m is created, so both keep growing across a restart that lost the data.
 --
 -- Every call to Redis from a script costs about as much as the command itself again, so a script
@@ -112,7 +113,7 @@ local function grant(k, p, wid, inbox, was_queued)
   if was_queued then
     local s = state(k, p)
     redis.call('PUBLISH', inbox .. inst, wid .. ' ' .. int(p.fence) .. ' ' .. s[1] .. ' ' .. s[2] .. ' '
-      .. s[3] .. ' ' .. int(s[4]))
+      .. s[3] .. ' ' .. int(s[4]) .. ' ' .. (p.cause or '-'))
   end
   return p.fence
 end

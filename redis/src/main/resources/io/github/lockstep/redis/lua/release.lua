@@ -26,6 +26,7 @@ if wid ~= '' then
   end
   redis.call('ZREM', k.o, inst_of(wid) .. '|h|' .. wid)
   tomb(k, wid, now, RELEASED)
+  p.cause = wid
 elseif bounded == '1' then
   -- asyncio's bounded semaphore has no owners: the oldest hold is the one given back
   local oldest = redis.call('ZPOPMIN', k.h)
