@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class RedisHandOffBenchmark {
 
-	@Param({ "lockstep-lock", "lockstep-semaphore", "redisson-lock", "redisson-fairlock", "redisson-semaphore",
-			"si-lock-spin", "si-lock-pubsub" })
+	@Param({ "lockstep-lock", "lockstep-lock-awaited", "lockstep-semaphore", "redisson-lock", "redisson-fairlock",
+			"redisson-semaphore", "si-lock-spin", "si-lock-pubsub" })
 	public String peer;
 
 	private RedisProcess redis;

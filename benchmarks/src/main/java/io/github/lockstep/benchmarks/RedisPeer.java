@@ -20,11 +20,14 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
 
 /**
  * One instance of a service holding one cluster-wide lock or one-permit semaphore, through the
- * library a peer name picks, with a client (and so connections) of its own. The calls block
- * until Redis has answered, as a synchronous caller of each library would.
+ * library a peer name picks, with a client (and so connections) of its own. The calls are each
+ * library's synchronous ones: every peer's acquire and release block until Redis has answered,
+ * except Lockstep's {@code release()}, which sends the release of a hold under a confirmed lease
+ * and returns (the instance's next call goes after it on the same connection);
+ * {@code lockstep-lock-awaited} waits for that answer too ({@code releaseAsync().join()}).
  *
  * <p>Names: {@code ping} (no lock: a Lettuce {@code PING}, the round trip every other result is
- * a multiple of), {@code lockstep-lock}, {@code lockstep-semaphore}, {@code redisson-lock}
+ * a multiple of), {@code lockstep-lock}, {@code lockstep-lock-awaited}, {@code lockstep-semaphore}, {@code redisson-lock}
  * ({@code RLock}), {@code redisson-fairlock} ({@code RFairLock}), {@code redisson-semaphore}
  * ({@code RSemaphore}), {@code si-lock-spin} and {@code si-lock-pubsub} (Spring Integration's
  * {@code RedisLockRegistry} in its two modes).
@@ -36,7 +39,8 @@ abstract class RedisPeer implements AutoCloseable {
 	static RedisPeer create(String peer, RedisProcess redis) {
 		return switch (peer) {
 			case "ping" -> new Ping(redis);
-			case "lockstep-lock", "lockstep-semaphore" -> new LockstepPeer(redis, peer.endsWith("lock"));
+			case "lockstep-lock", "lockstep-semaphore" -> new LockstepPeer(redis, peer.endsWith("lock"), false);
+			case "lockstep-lock-awaited" -> new LockstepPeer(redis, true, true);
 			case "redisson-lock", "redisson-fairlock" -> new RedissonLockPeer(redis, peer.endsWith("fairlock"));
 			case "redisson-semaphore" -> new RedissonSemaphorePeer(redis);
 			case "si-lock-spin", "si-lock-pubsub" -> new SpringIntegrationPeer(redis, peer.endsWith("pubsub"));
@@ -47,7 +51,7 @@ abstract class RedisPeer implements AutoCloseable {
 	/** Blocks until this instance holds the lock or permit. */
 	abstract void acquire() throws Exception;
 
-	/** Gives it back, and returns once Redis has answered. */
+	/** Gives it back through the library's synchronous release. */
 	abstract void release() throws Exception;
 
 	@Override
@@ -95,7 +99,10 @@ abstract class RedisPeer implements AutoCloseable {
 
 		private final AsyncSemaphore semaphore;
 
-		LockstepPeer(RedisProcess redis, boolean lock) {
+		private final boolean awaited;
+
+		LockstepPeer(RedisProcess redis, boolean lock, boolean awaited) {
+			this.awaited = awaited;
 			this.client = RedisClient.create(redis.uri());
 			this.primitives = RedisPrimitives.create(this.client, RedisPrimitivesOptions.defaults().withKeyPrefix("bench"));
 			this.lock = lock ? this.primitives.lock(NAME) : null;
@@ -114,7 +121,10 @@ abstract class RedisPeer implements AutoCloseable {
 
 		@Override
 		void release() {
-			if (this.lock != null) {
+			if (this.awaited) {
+				this.lock.releaseAsync().join();
+			}
+			else if (this.lock != null) {
 				this.lock.release();
 			}
 			else {

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class RedisUncontendedBenchmark {
 
-	@Param({ "ping", "lockstep-lock", "lockstep-semaphore", "redisson-lock", "redisson-fairlock", "redisson-semaphore",
+	@Param({ "ping", "lockstep-lock", "lockstep-lock-awaited", "lockstep-semaphore", "redisson-lock", "redisson-fairlock", "redisson-semaphore",
 			"si-lock-spin", "si-lock-pubsub" })
 	public String peer;
 
