@@ -108,7 +108,50 @@ class SyncProbeTests {
 		assertThat(expected).containsKey(WaitOutcome.ACQUIRED).containsKey(WaitOutcome.CANCELLED);
 	}
 
-	private static WaitOutcome outcome(CompletableFuture<Void> wait) throws InterruptedException {
+	/**
+	 * Rounds tripped by an arrival of another instance sent on this instance's connection right
+	 * after this instance's two, so that the message ending them races the replies that queued
+	 * them; every third round gives its arrival up at once instead.
+	 */
+	@Test
+	void barrierArrivalsEndedOrCancelledBeforeRedisAnsweredAreEachReportedOnce() throws Exception {
+		RedisPrimitives instance = this.cluster.instance();
+		RedisBarrier barrier = (RedisBarrier) instance.barrier("batch", 3);
+		RecordingProbe recording = new RecordingProbe();
+		barrier.probe(recording);
+		RedisBackend engine = instance.engine();
+		Map<WaitOutcome, Integer> expected = new EnumMap<>(WaitOutcome.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		int rounds = 0;
+		int total = 0;
+		while (rounds < 300 && System.nanoTime() < deadline) {
+			List<CompletableFuture<Integer>> arrivals = new ArrayList<>();
+			if (rounds % 3 == 0) {
+				CompletableFuture<Integer> cancelled = barrier.await();
+				cancelled.cancel(false);
+				arrivals.add(cancelled);
+			}
+			else {
+				arrivals.add(barrier.await());
+				arrivals.add(barrier.await());
+				engine.link.eval(SyncScript.BARRIER_ARRIVE, barrier.keys(), new String[] { "another",
+						engine.leaseMillis, engine.inboxPrefix, "60000", "3", "another:" + rounds, "wait" })
+					.get(10, TimeUnit.SECONDS);
+			}
+			for (CompletableFuture<Integer> arrival : arrivals) {
+				expected.merge(outcome(arrival), 1, Integer::sum);
+			}
+			total += arrivals.size();
+			rounds++;
+		}
+		int all = total;
+		Cluster.await(() -> recording.ended() == all, WAIT, () -> recording.ended() + " ends of " + all + " arrivals");
+		assertThat(recording.errors).isEmpty();
+		assertThat(recording.outcomes()).isEqualTo(expected);
+		assertThat(expected).containsOnlyKeys(WaitOutcome.ACQUIRED, WaitOutcome.CANCELLED);
+	}
+
+	private static WaitOutcome outcome(CompletableFuture<?> wait) throws InterruptedException {
 		try {
 			wait.get(10, TimeUnit.SECONDS);
 			return WaitOutcome.ACQUIRED;
