@@ -159,19 +159,20 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 				if (now) {
 					then = (wasSet || setSince) ? () -> wait.future.succeed(null) : () -> refuse(wait);
 				}
-				else if (this.waiting.remove(wait)) {
+				else if (this.waiting.contains(wait)) {
 					if (wasSet) {
 						// in at once: not a wait for the probe
+						this.waiting.remove(wait);
 						then = () -> {
 							wait.pending.stopTimer();
 							wait.future.succeed(null);
 						};
 					}
 					else if (setSince) {
+						this.waiting.remove(wait);
 						woken.add(wait);
 					}
 					else {
-						this.waiting.add(wait);
 						wait.joined = gen;
 						wait.pending.started(this.probe);
 					}
