@@ -2,6 +2,7 @@ package io.github.lockstep.redis;
 
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.lockstep.PrimitiveProbe;
@@ -17,6 +18,9 @@ final class PendingWait {
 	private static final long NONE = Long.MIN_VALUE;
 
 	private final AtomicLong token = new AtomicLong(NONE);
+
+	/** Whether the wait's end was reported. */
+	private final AtomicBoolean over = new AtomicBoolean();
 
 	private volatile ScheduledFuture<?> timer;
 
@@ -38,8 +42,20 @@ final class PendingWait {
 	/** Reports the end of the wait, if its start was reported and its end was not yet. */
 	void ended(PrimitiveProbe probe, WaitOutcome outcome) {
 		long started = this.token.getAndSet(NONE);
-		if (started != NONE) {
+		if (started != NONE && this.over.compareAndSet(false, true)) {
 			probe.waitEnded(started, outcome);
+		}
+	}
+
+	/**
+	 * Reports the end of a wait that did wait, once: with its token if its start was reported, or
+	 * else as a wait that starts and ends now (it ended before its primitive could report its start:
+	 * woken, cancelled or timed out before Redis answered).
+	 */
+	void waited(PrimitiveProbe probe, WaitOutcome outcome) {
+		if (this.over.compareAndSet(false, true)) {
+			long started = this.token.getAndSet(NONE);
+			probe.waitEnded((started != NONE) ? started : probe.waitStarted(), outcome);
 		}
 	}
 

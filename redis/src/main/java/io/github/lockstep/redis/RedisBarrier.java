@@ -192,6 +192,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 					endLocked(arrival);
 					then.add(() -> {
 						arrival.pending.stopTimer();
+						arrival.pending.waited(this.probe, WaitOutcome.CANCELLED);
 						arrival.future.fail(failure);
 						sendLeave(arrival);
 					});
@@ -200,7 +201,11 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 			else {
 				apply(reply, 2, then);
 				if (Snapshot.toLong(reply.get(0)) != QUEUED) {
-					settle(arrival, Snapshot.toLong(reply.get(1)), then);
+					long code = Snapshot.toLong(reply.get(1));
+					// its own reply ends it at once if it tripped the round or was refused; any other end
+					// (a re-sent call finding it recorded) means Redis had queued it
+					settle(arrival, code, code != this.parties - 1 && code != REFUSED_BROKEN && code != REFUSED_TIMEOUT,
+							then);
 				}
 				else if (arrival.state == State.SENDING) {
 					leaveSending(arrival);
@@ -240,7 +245,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 			this.lock.unlock();
 		}
 		arrival.pending.stopTimer();
-		arrival.pending.ended(this.probe, SyncRegistry.outcome(failure));
+		arrival.pending.waited(this.probe, SyncRegistry.outcome(failure));
 		sendLeave(arrival);
 		return true;
 	}
@@ -289,18 +294,22 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		for (int i = offset + 3; i + 1 < state.size(); i += 2) {
 			Arrival arrival = this.backend.syncs.arrival(String.valueOf(state.get(i)));
 			if (arrival != null && arrival.owner() == this) {
-				settle(arrival, Snapshot.toLong(state.get(i + 1)), then);
+				settle(arrival, Snapshot.toLong(state.get(i + 1)), true, then);
 			}
 		}
 	}
 
-	/** Ends a waiting arrival as Redis decided. Called holding the lock. */
-	private void settle(Arrival arrival, long code, List<Runnable> then) {
+	/**
+	 * Ends a waiting arrival as Redis decided; {@code waited} if Redis had queued it (then the probe
+	 * hears of it even if this instance ends it before the reply that it was queued). Called
+	 * holding the lock.
+	 */
+	private void settle(Arrival arrival, long code, boolean waited, List<Runnable> then) {
 		if (arrival.state != State.SENDING && arrival.state != State.QUEUED) {
 			return;
 		}
 		endLocked(arrival);
-		then.add(() -> finish(arrival, code));
+		then.add(() -> finish(arrival, code, waited));
 	}
 
 	private void endLocked(Arrival arrival) {
@@ -316,10 +325,10 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		}
 	}
 
-	private void finish(Arrival arrival, long code) {
+	private void finish(Arrival arrival, long code, boolean waited) {
 		arrival.pending.stopTimer();
 		if (code >= 0) {
-			arrival.pending.ended(this.probe, WaitOutcome.ACQUIRED);
+			report(arrival, waited, WaitOutcome.ACQUIRED);
 			arrival.future.succeed((int) code);
 			return;
 		}
@@ -329,11 +338,20 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 					: arrival.future.timeout(arrival.timeout));
 			return;
 		}
-		arrival.pending.ended(this.probe, WaitOutcome.BROKEN);
+		report(arrival, waited, WaitOutcome.BROKEN);
 		arrival.future.fail(new BarrierBrokenException(this.name, (code == BROKEN) ? BROKEN_WHILE_WAITING
 				: (code == LEASE_LOST) ? "broken, a party's instance lost its lease (it died or was cut off from Redis)"
 						: "broken, Redis no longer knows this arrival (it lost its data, or this instance was cut off"
 								+ " for longer than the lease)"));
+	}
+
+	private void report(Arrival arrival, boolean waited, WaitOutcome outcome) {
+		if (waited) {
+			arrival.pending.waited(this.probe, outcome);
+		}
+		else {
+			arrival.pending.ended(this.probe, outcome);
+		}
 	}
 
 	/** A message: {@code {v, broken, waiting, bwid, code, ...}}. */
@@ -462,7 +480,7 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 		List<CompletableFuture<?>> calls = new ArrayList<>();
 		for (Arrival arrival : all) {
 			arrival.pending.stopTimer();
-			arrival.pending.ended(this.probe, WaitOutcome.CANCELLED);
+			arrival.pending.waited(this.probe, WaitOutcome.CANCELLED);
 			arrival.future.fail(closed);
 			calls.add(this.backend.syncs.call(SyncScript.BARRIER_LEAVE, this.keys, new String[] { this.backend.instance,
 					this.backend.inboxPrefix, this.backend.retentionMillis(), Integer.toString(this.parties),

@@ -19,19 +19,31 @@ import io.github.lockstep.WaitOutcome;
  * {@link AsyncEvent} over Redis: the flag and a generation count live in Redis, the waiters only
  * in the instance that waits.
  *
- * <p>Implementation notes. A set that finds the event clear counts one more generation and is
- * announced to every instance that registered interest (those with waiters). A wait registers
+ * <p>Implementation notes. A set that finds the event clear counts one more generation; a set and
+ * a clear that change the flag are announced to every instance that has the event (an instance
+ * registers its interest when it creates the event, and every renewal extends it). A wait registers
  * interest and reads {@code {set, gen}} in one call (EVENT WAIT): if set, it completes; otherwise
  * it remembers the generation it joined and completes once this instance sees any higher one, from
- * an announcement, a reply or a renewal. A waiter is therefore woken by every set after it joined,
- * even if a {@code clear()} follows at once, and a lost announcement delays a wake-up by at most a
- * renewal interval: every renewal reads the generation of each event (and extends the interest of
- * those with waiters). Nothing in Redis belongs to a waiter, so cancel and timeout are local.
+ * an announcement (of a set, or of a clear that followed a set whose announcement was lost), a
+ * reply or a renewal. A waiter is therefore woken by every set after it joined, even if a
+ * {@code clear()} follows at once, and a lost announcement delays a wake-up by at most a renewal
+ * interval: every renewal reads the generation of each event. Nothing in Redis belongs to a waiter,
+ * so cancel and timeout are local.
+ *
+ * <p>An {@code await} never trusts this instance's view of the flag: it asks Redis. Between a
+ * {@code clear()} on another instance and its announcement arriving here, {@link #isSet()} may
+ * still say set, but an {@code await} in that window waits, since Redis answers that the event is
+ * clear; the annotations' waits do the same. The view is right again once the announcement lands,
+ * or at the next renewal if it was lost.
+ *
+ * <p>The probe hears of every wait that Redis found clear, once: when its answer comes, or, if the
+ * wait was woken, cancelled or timed out before that, at its end (as a wait that starts and ends
+ * at once). A wait that Redis found set completed at once and is not reported.
  *
  * <p>Round trips: {@code await} one call; {@code set} and {@code clear} one call each, which the
  * synchronous forms wait for; {@code isSet}, {@code queueLength} and {@code state} none (the latest
- * state this instance has seen, refreshed at least every renewal). {@code queueLength} counts this
- * instance's waiters only.
+ * state this instance has seen, kept by the announcements and refreshed at least every renewal).
+ * {@code queueLength} counts this instance's waiters only.
  */
 final class RedisEvent implements AsyncEvent, Instrumented {
 
@@ -139,14 +151,24 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 				}
 			}
 			else {
+				boolean wasSet = Snapshot.toLong(reply.get(0)) == 1;
 				long gen = Snapshot.toLong(reply.get(1));
-				observe(Snapshot.toLong(reply.get(0)) == 1, gen, Snapshot.toLong(reply.get(2)), woken);
-				boolean setThen = Snapshot.toLong(reply.get(0)) == 1 || this.generation > gen;
+				observe(wasSet, gen, Snapshot.toLong(reply.get(2)), woken);
+				// a set that came after the wait joined, whose announcement arrived before this reply
+				boolean setSince = this.generation > gen;
 				if (now) {
-					then = setThen ? () -> wait.future.succeed(null) : () -> refuse(wait);
+					then = (wasSet || setSince) ? () -> wait.future.succeed(null) : () -> refuse(wait);
 				}
 				else if (this.waiting.contains(wait)) {
-					if (setThen) {
+					if (wasSet) {
+						// in at once: not a wait for the probe
+						this.waiting.remove(wait);
+						then = () -> {
+							wait.pending.stopTimer();
+							wait.future.succeed(null);
+						};
+					}
+					else if (setSince) {
 						this.waiting.remove(wait);
 						woken.add(wait);
 					}
@@ -184,7 +206,7 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 			this.lock.unlock();
 		}
 		wait.pending.stopTimer();
-		wait.pending.ended(this.probe, SyncRegistry.outcome(failure));
+		wait.pending.waited(this.probe, SyncRegistry.outcome(failure));
 		return true;
 	}
 
@@ -211,18 +233,18 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 	private void wake(List<Wait> woken) {
 		for (Wait wait : woken) {
 			wait.pending.stopTimer();
-			wait.pending.ended(this.probe, WaitOutcome.ACQUIRED);
+			wait.pending.waited(this.probe, WaitOutcome.ACQUIRED);
 			wait.future.succeed(null);
 		}
 	}
 
 	private void end(Wait wait, WaitOutcome outcome, Throwable failure) {
 		wait.pending.stopTimer();
-		wait.pending.ended(this.probe, outcome);
+		wait.pending.waited(this.probe, outcome);
 		wait.future.fail(failure);
 	}
 
-	/** An announcement ({@code '!e <gen> <v> <name>'}) or a renewal's read of the event. */
+	/** An announcement ({@code '!e <gen> <v> <name>'}, {@code '!x ...'}) or a renewal's read of the event. */
 	void observed(boolean set, long gen, long version) {
 		List<Wait> woken = new ArrayList<>();
 		this.lock.lock();
@@ -259,11 +281,15 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 				this.backend.retentionMillis(), this.backend.newWid(), this.name);
 	}
 
-	/** One call; waiters the event already woke stay woken. */
+	/**
+	 * One call: clears the event in Redis, which announces it to the other instances that have it;
+	 * waiters the event already woke stay woken.
+	 */
 	@Override
 	public CompletableFuture<Void> clearAsync() {
 		SyncRegistry.checkOpen(this.backend, KIND, this.name);
-		return command(SyncScript.EVENT_CLEAR, this.backend.retentionMillis(), this.backend.newWid());
+		return command(SyncScript.EVENT_CLEAR, this.backend.instance, this.backend.inboxPrefix,
+				this.backend.retentionMillis(), this.backend.newWid(), this.name);
 	}
 
 	private CompletableFuture<Void> command(SyncScript script, String... args) {
@@ -327,11 +353,6 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 
 	String[] keys() {
 		return this.keys;
-	}
-
-	/** Whether this instance has waiters here, for the renewal: their interest is extended. */
-	boolean hasWaiters() {
-		return queueLength() > 0;
 	}
 
 	/** Test seam: this instance's waits that Redis has answered (their joined generation is known). */

@@ -52,9 +52,27 @@ final class SyncRegistry {
 		return "{" + backend.keyPrefix + ":" + name + "}:";
 	}
 
+	/**
+	 * The event of that name; a new one registers this instance's interest in it at once, so that
+	 * the sets and clears of other instances are announced to it from then on, not only from the
+	 * next renewal.
+	 */
 	RedisEvent event(String name) {
 		checkName("Event", name);
-		return this.events.computeIfAbsent(name, (key) -> new RedisEvent(this.backend, name));
+		RedisEvent known = this.events.get(name);
+		if (known != null) {
+			return known;
+		}
+		RedisEvent event = new RedisEvent(this.backend, name);
+		RedisEvent raced = this.events.putIfAbsent(name, event);
+		if (raced != null) {
+			return raced;
+		}
+		renewEvents(List.of(event)).exceptionally((ex) -> {
+			log.log(System.Logger.Level.DEBUG, "lockstep-redis: Event '" + name + "' registers at the next renewal", ex);
+			return null;
+		});
+		return event;
 	}
 
 	RedisBarrier barrier(String name, int parties) {
@@ -127,14 +145,17 @@ final class SyncRegistry {
 
 	// --- messages
 
-	/** {@code '!e <gen> <v> <name>'} or {@code '!b <v> <broken> <waiting> <bwid>:<code> ...'}. */
+	/**
+	 * {@code '!e <gen> <v> <name>'} (set), {@code '!x <gen> <v> <name>'} (cleared),
+	 * {@code '!c <cwid> ...'} or {@code '!b <v> <broken> <waiting> <bwid>:<code> ...'}.
+	 */
 	void dispatch(String message) {
 		try {
-			if (message.startsWith("!e ")) {
+			if (message.startsWith("!e ") || message.startsWith("!x ")) {
 				String[] fields = message.split(" ", 4);
 				RedisEvent event = this.events.get(fields[3]);
 				if (event != null) {
-					event.observed(true, Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+					event.observed(message.charAt(1) == 'e', Long.parseLong(fields[1]), Long.parseLong(fields[2]));
 				}
 			}
 			else if (message.startsWith("!c ")) {
@@ -229,12 +250,11 @@ final class SyncRegistry {
 	@SuppressWarnings("unchecked")
 	private CompletableFuture<?> renewEvents(List<RedisEvent> chunk) {
 		List<String> keys = new ArrayList<>();
-		List<String> args = new ArrayList<>(List.of(this.backend.instance, this.backend.leaseMillis));
 		for (RedisEvent event : chunk) {
 			keys.addAll(List.of(event.keys()));
-			args.add(event.hasWaiters() ? "1" : "0");
 		}
-		return this.backend.link.eval(SyncScript.EVENT_RENEW, keys.toArray(String[]::new), args.toArray(String[]::new))
+		return this.backend.link.eval(SyncScript.EVENT_RENEW, keys.toArray(String[]::new),
+				new String[] { this.backend.instance, this.backend.leaseMillis })
 			.thenAccept((reply) -> {
 				for (int i = 0; i < chunk.size(); i++) {
 					chunk.get(i).observed((List<Object>) reply.get(i));

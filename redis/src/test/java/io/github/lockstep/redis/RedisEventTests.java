@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncEvent;
@@ -105,10 +106,53 @@ class RedisEventTests {
 	}
 
 	@Test
+	void aClearOnAnotherInstanceIsAnnouncedAndAWaitAfterItWaitsForTheNextSet() throws Exception {
+		try (RedisPrimitives slow = slowInstance()) {
+			RedisEvent waiting = event(slow);
+			AsyncEvent other = this.cluster.instance().event("deploy");
+			CompletableFuture<Void> first = waiting.await();
+			awaitJoined(waiting, 1);
+			other.set();
+			assertThat(first).succeedsWithin(RECOVERY);
+			assertThat(waiting.isSet()).isTrue();
+
+			other.clear();
+			inboxRoundTrip(slow);
+			assertThat(waiting.isSet()).as("the clear was announced").isFalse();
+			CompletableFuture<Void> again = waiting.await();
+			awaitJoined(waiting, 1);
+			assertThat(again).as("Redis answered that the event is clear").isNotDone();
+			other.set();
+			assertThat(again).succeedsWithin(RECOVERY);
+		}
+	}
+
+	@Test
+	void aWaitBeforeTheClearsAnnouncementArrivesAsksRedisAndWaits() throws Exception {
+		try (RedisPrimitives slow = slowInstance()) {
+			RedisEvent waiting = event(slow);
+			AsyncEvent other = this.cluster.instance().event("deploy");
+			slow.engine().link.dropMessage = (message) -> message.startsWith("!x ");
+			other.set();
+			Cluster.await(waiting::isSet, RECOVERY, () -> "the set seen");
+			other.clear();
+			inboxRoundTrip(slow);
+			assertThat(waiting.isSet()).as("the clear's announcement is lost, as if still on its way").isTrue();
+			CompletableFuture<Void> wait = waiting.await();
+			awaitJoined(waiting, 1);
+			assertThat(wait).as("the wait asked Redis, which has the event clear").isNotDone();
+			assertThat(waiting.isSet()).as("the answer corrected the view").isFalse();
+			other.set();
+			assertThat(wait).succeedsWithin(RECOVERY);
+		}
+	}
+
+	@Test
 	void lostAnnouncementsAreMadeUpByTheRenewal() throws Exception {
 		RedisPrimitives deaf = this.cluster.instance();
 		AtomicInteger dropped = new AtomicInteger();
-		deaf.engine().link.dropMessage = (message) -> message.startsWith("!e ") && dropped.incrementAndGet() > 0;
+		deaf.engine().link.dropMessage = (message) -> (message.startsWith("!e ") || message.startsWith("!x "))
+				&& dropped.incrementAndGet() > 0;
 		RedisEvent event = event(deaf);
 		AsyncEvent setter = this.cluster.instance().event("deploy");
 		CompletableFuture<Void> waiter = event.await();
@@ -116,7 +160,7 @@ class RedisEventTests {
 		setter.set();
 		setter.clear();
 		assertThat(waiter).succeedsWithin(RECOVERY);
-		assertThat(dropped).hasValue(1);
+		assertThat(dropped).as("the set's and the clear's announcements").hasValue(2);
 	}
 
 	@Test
@@ -187,9 +231,9 @@ class RedisEventTests {
 		RedisEvent event = event(instance);
 		String[] keys = event.keys();
 		String[] set = { instance.instanceId(), instance.engine().inboxPrefix, "60000", "op-1", "deploy" };
+		String[] clear = { instance.instanceId(), instance.engine().inboxPrefix, "60000", "op-2", "deploy" };
 		instance.engine().link.eval(SyncScript.EVENT_SET, keys, set).get(5, TimeUnit.SECONDS);
-		instance.engine().link.eval(SyncScript.EVENT_CLEAR, keys, new String[] { "60000", "op-2" })
-			.get(5, TimeUnit.SECONDS);
+		instance.engine().link.eval(SyncScript.EVENT_CLEAR, keys, clear).get(5, TimeUnit.SECONDS);
 		String generation = redis.admin().hget(keys[0], "gen");
 		// Lettuce re-sends a call whose reply a reconnect lost: the same ids change nothing
 		instance.engine().link.eval(SyncScript.EVENT_SET, keys, set).get(5, TimeUnit.SECONDS);
@@ -198,13 +242,46 @@ class RedisEventTests {
 		instance.engine().link.eval(SyncScript.EVENT_SET, keys,
 				new String[] { instance.instanceId(), instance.engine().inboxPrefix, "60000", "op-3", "deploy" })
 			.get(5, TimeUnit.SECONDS);
-		instance.engine().link.eval(SyncScript.EVENT_CLEAR, keys, new String[] { "60000", "op-2" })
-			.get(5, TimeUnit.SECONDS);
+		instance.engine().link.eval(SyncScript.EVENT_CLEAR, keys, clear).get(5, TimeUnit.SECONDS);
 		assertThat(redis.admin().hget(keys[0], "set")).isEqualTo("1");
+	}
+
+	/**
+	 * An instance of the cluster with a lease of a minute: no renewal (every 20 s) makes up its view
+	 * of the event while a test runs.
+	 */
+	private RedisPrimitives slowInstance() {
+		return RedisPrimitives.create(redis.client(Duration.ofSeconds(2)),
+				this.cluster.options().withLease(Duration.ofMinutes(1)));
 	}
 
 	private static RedisEvent event(RedisPrimitives instance) {
 		return (RedisEvent) instance.event("deploy");
+	}
+
+	/**
+	 * A round trip through the instance's inbox: once a marker published now has arrived there,
+	 * every message published to it before has been handled.
+	 */
+	static void inboxRoundTrip(RedisPrimitives instance) throws InterruptedException {
+		RedisLink link = instance.engine().link;
+		String marker = "!marker " + System.nanoTime();
+		CountDownLatch arrived = new CountDownLatch(1);
+		Predicate<String> drop = link.dropMessage;
+		link.dropMessage = (message) -> {
+			if (message.equals(marker)) {
+				arrived.countDown();
+				return true;
+			}
+			return drop.test(message);
+		};
+		try {
+			redis.admin().publish(instance.engine().inboxPrefix + instance.instanceId(), marker);
+			assertThat(arrived.await(RECOVERY.toMillis(), TimeUnit.MILLISECONDS)).as("the marker arrived").isTrue();
+		}
+		finally {
+			link.dropMessage = drop;
+		}
 	}
 
 	/** Waits until Redis has answered {@code count} waits of this instance: they joined before what follows. */

@@ -56,8 +56,10 @@ final class Step {
 			}
 			case EVENT -> {
 				AsyncEvent event = (AsyncEvent) primitive;
-				yield new Step((timeout != null) ? () -> event.await(timeout) : event::await, event::isSet, NOTHING,
-						null);
+				// only the core's in-memory event knows for sure; another (Redis) answers isSet from its
+				// latest view, which a clear elsewhere may not have reached yet, so its await asks
+				yield new Step((timeout != null) ? () -> event.await(timeout) : event::await,
+						isInMemory(event) ? event::isSet : () -> false, NOTHING, null);
 			}
 			case BARRIER -> {
 				AsyncBarrier barrier = (AsyncBarrier) primitive;
@@ -67,6 +69,11 @@ final class Step {
 			}
 			case CONDITION -> throw new IllegalArgumentException("no annotation waits on a condition");
 		};
+	}
+
+	/** Whether the primitive is one of the core's in-memory ones, whose state is read, not remembered. */
+	private static boolean isInMemory(AsyncPrimitive primitive) {
+		return primitive.getClass().getPackage() == AsyncPrimitive.class.getPackage();
 	}
 
 	/** Starts the wait; never blocks. The future completes once the call may go on. */

@@ -10,12 +10,6 @@ if not ran(t, ARGV[4], now) and s[1] == 0 then
   local gen = redis.call('HINCRBY', e, 'gen', 1)
   local v = redis.call('HINCRBY', e, 'v', 1)
   s = { 1, gen, v }
-  redis.call('ZREMRANGEBYSCORE', i, '-inf', now)
-  local message = '!e ' .. fmt(gen) .. ' ' .. fmt(v) .. ' ' .. ARGV[5]
-  for _, inst in ipairs(redis.call('ZRANGE', i, 0, -1)) do
-    if inst ~= ARGV[1] then
-      redis.call('PUBLISH', ARGV[2] .. inst, message)
-    end
-  end
+  event_announce(i, now, ARGV[1], ARGV[2], '!e ' .. fmt(gen) .. ' ' .. fmt(v) .. ' ' .. ARGV[5])
 end
 return s

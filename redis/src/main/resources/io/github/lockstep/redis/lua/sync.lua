@@ -3,7 +3,7 @@
 --
 -- An event is three keys under the hash tag {<prefix>:<name>}:
 --   e    HASH  set (0/1), gen (one more per set that found it clear), v (version: one more per change)
---   e:i  ZSET  interested instances (they have waiters): inst -> until when (server time, ms)
+--   e:i  ZSET  interested instances (those that have the event): inst -> until when (server time, ms)
 --   e:t  ZSET  ids of finished set/clear calls -> when (a re-sent call does nothing)
 -- A barrier is five:
 --   b    HASH  parties, broken (0/1), gen (one more per round), seq (arrival counter), v (version)
@@ -15,6 +15,7 @@
 -- created, so both keep growing across a restart of Redis that lost the data.
 -- Messages go to the instance's inbox '<inbox prefix><inst>' and start with '!':
 --   '!e <gen> <v> <name>'                                         the event was set
+--   '!x <gen> <v> <name>'                                         the event was cleared
 --   '!b <v> <broken> <waiting> <bwid>:<index or code> ...'        arrivals of that instance ended
 
 local function fmt(n)
@@ -69,6 +70,16 @@ local function event_state(e, now_us)
     return { 0, now_us, now_us }
   end
   return { tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) }
+end
+
+-- Publishes an event's message to every instance still interested in it but the caller.
+local function event_announce(i, now, caller, inbox, message)
+  redis.call('ZREMRANGEBYSCORE', i, '-inf', now)
+  for _, inst in ipairs(redis.call('ZRANGE', i, 0, -1)) do
+    if inst ~= caller then
+      redis.call('PUBLISH', inbox .. inst, message)
+    end
+  end
 end
 
 -- --- barriers
