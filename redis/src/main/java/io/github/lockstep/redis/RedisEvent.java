@@ -2,6 +2,7 @@ package io.github.lockstep.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -221,12 +222,14 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 		}
 		if (gen > this.generation) {
 			this.generation = gen;
-			for (Wait wait : this.waiting) {
+			// one pass: removeAll with a list as long as the set would be quadratic
+			for (Iterator<Wait> waits = this.waiting.iterator(); waits.hasNext();) {
+				Wait wait = waits.next();
 				if (wait.joined != UNKNOWN && wait.joined < gen) {
 					woken.add(wait);
+					waits.remove();
 				}
 			}
-			this.waiting.removeAll(woken);
 		}
 	}
 
