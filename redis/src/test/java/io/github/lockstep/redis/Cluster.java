@@ -3,11 +3,13 @@ package io.github.lockstep.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.lockstep.AcquireTimeoutException;
 import io.github.lockstep.AsyncSemaphore;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -116,6 +118,18 @@ final class Cluster implements AfterEachCallback {
 
 	static RedisPermits permits(AsyncSemaphore semaphore) {
 		return ((RedisSemaphore) semaphore).permits();
+	}
+
+	/**
+	 * Returns once {@code instance} has had Redis's answer to every call it sent before, and acted
+	 * on it: its calls share one connection, whose replies are read in order on one thread, so a
+	 * wait with a zero timeout on an event nobody sets, sent now, fails only after all of them. The
+	 * settle point before asserting that something did not happen.
+	 */
+	static void roundTrip(RedisPrimitives instance) {
+		assertThat(instance.event("round-trip").await(Duration.ZERO)).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(AcquireTimeoutException.class);
 	}
 
 	/**
