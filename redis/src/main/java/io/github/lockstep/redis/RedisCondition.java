@@ -9,7 +9,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.github.lockstep.AcquireTimeoutException;
@@ -79,9 +78,6 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 	/** This instance's waits by cwid (a wait that waits again after its predicate gets a new one). */
 	private final Map<String, Wait<?>> waits = new ConcurrentHashMap<>();
 
-	/** Releases that waits sent and Redis has not answered: the lock is free as far as callers can tell. */
-	private final AtomicInteger releasing = new AtomicInteger();
-
 	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
 
 	RedisCondition(RedisBackend backend, String name, RedisLock lock, boolean ownsLock) {
@@ -124,15 +120,13 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 		this.lock.release();
 	}
 
-	/** From the lock's latest snapshot, counting the releases of waits as done: no round trip. */
+	/**
+	 * The lock's, from its latest snapshot, which already counts the releases that waits sent and
+	 * Redis has not answered as done: no round trip.
+	 */
 	@Override
 	public boolean isLocked() {
-		int inFlight = this.releasing.get();
-		if (inFlight == 0) {
-			return this.lock.isLocked();
-		}
-		Snapshot snapshot = this.lock.permits().snapshot();
-		return snapshot.held() - inFlight > 0 || snapshot.queued() > 0;
+		return this.lock.isLocked();
 	}
 
 	// --- waits
@@ -196,9 +190,7 @@ final class RedisCondition implements AsyncCondition, Instrumented {
 					}
 				}
 			});
-		this.releasing.incrementAndGet();
 		this.lock.releaseAsync().whenComplete((released, ex) -> {
-			this.releasing.decrementAndGet();
 			if (ex != null) {
 				wait.end(ex);
 			}

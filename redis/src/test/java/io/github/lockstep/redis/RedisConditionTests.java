@@ -131,6 +131,27 @@ class RedisConditionTests {
 		there.release();
 	}
 
+	/**
+	 * A wait's release hands the lock to an acquirer queued behind it: the lock stays locked. The
+	 * condition took the wait's unanswered release off the lock's snapshot, which had taken it off
+	 * already, and said unlocked until Redis answered.
+	 */
+	@Test
+	void aWaitThatHandsTheLockToAQueuedAcquirerLeavesItLocked() throws Exception {
+		RedisPrimitives instance = this.cluster.instance();
+		AsyncCondition condition = condition(instance);
+		condition.acquire().get(5, TimeUnit.SECONDS);
+		CompletableFuture<Void> next = condition.acquire();
+		this.cluster.awaitQueued("account", 1);
+		Cluster.roundTrip(instance);
+		CompletableFuture<Void> waiting = condition.await();
+		assertThat(condition.isLocked()).as("locked, by the acquirer the wait handed it to").isTrue();
+		assertThat(next).succeedsWithin(RECOVERY);
+		assertThat(condition.isLocked()).isTrue();
+		condition.release();
+		assertThat(waiting).isNotDone();
+	}
+
 	private static AsyncCondition condition(RedisPrimitives instance) {
 		return instance.condition("account");
 	}
