@@ -50,11 +50,18 @@ class RedisCpythonBarrierTests {
 
 	private static final String ABORTED = "Barrier 'batch': Barrier aborted";
 
+	private static final Duration LEASE = Duration.ofSeconds(10);
+
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
+	/**
+	 * A lease of 10 s: these tests are about the primitive's semantics, not lease loss, which a
+	 * loaded machine that stalls a 1 s lease's renewal would bring in (a spurious wake-up, a broken
+	 * round).
+	 */
 	@RegisterExtension
-	final Cluster cluster = new Cluster(redis);
+	final Cluster cluster = new Cluster(redis, LEASE);
 
 	private RedisPrimitives instance;
 
