@@ -196,13 +196,6 @@ final class RedisPermits {
 			queued -= handedOn;
 			free += released - handedOn;
 			int held = latest.held() - released + handedOn;
-			// an announcement can overtake the reply to this instance's release: the snapshot then
-			// has the release already, and counting it again would hide the holds it handed on here
-			int mine = heldHere();
-			if (held < mine) {
-				free = Math.max(0, free - (mine - held));
-				held = mine;
-			}
 			int taking = (queued == 0) ? Math.min(free, this.sending) : 0;
 			queued += this.sending - taking;
 			return new Snapshot(free - taking, queued, held + taking, latest.version());
@@ -210,17 +203,6 @@ final class RedisPermits {
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/** This instance's holds that Redis granted and no release has been sent for. Called holding the lock. */
-	private int heldHere() {
-		int held = 0;
-		for (Acquisition acquisition : this.holds) {
-			if (acquisition.state == State.HELD) {
-				held++;
-			}
-		}
-		return held;
 	}
 
 	private void leaveSending(Acquisition acquisition) {
