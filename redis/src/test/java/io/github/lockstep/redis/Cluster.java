@@ -66,6 +66,13 @@ final class Cluster implements AfterEachCallback {
 		return this.lease;
 	}
 
+	/** The test's first instance, created on first use: for tests that run on one instance. */
+	RedisPrimitives first() {
+		synchronized (this.instances) {
+			return this.instances.isEmpty() ? instance() : this.instances.get(0);
+		}
+	}
+
 	/** A new instance with its own client (command timeout 2 s). */
 	RedisPrimitives instance() {
 		return instance(Duration.ofSeconds(2));

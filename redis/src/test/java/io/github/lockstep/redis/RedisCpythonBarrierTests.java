@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +15,7 @@ import io.github.lockstep.BarrierBrokenException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.github.lockstep.redis.Outcomes.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class RedisCpythonBarrierTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(5);
+	private static final Duration WAIT = Outcomes.WAIT;
 
 	private static final int N = 5;
 
@@ -63,13 +63,8 @@ class RedisCpythonBarrierTests {
 	@RegisterExtension
 	final Cluster cluster = new Cluster(redis, LEASE);
 
-	private RedisPrimitives instance;
-
 	private RedisPrimitives instance() {
-		if (this.instance == null) {
-			this.instance = this.cluster.instance();
-		}
-		return this.instance;
+		return this.cluster.first();
 	}
 
 	private AsyncBarrier barrier(String name, int parties) {
@@ -663,7 +658,7 @@ class RedisCpythonBarrierTests {
 			}
 			return barrier.await();
 		}).handle((index, ex) -> {
-			Throwable failure = unwrap(ex);
+			Throwable failure = Outcomes.unwrap(ex);
 			if (failure == null) {
 				results1.add(true);
 			}
@@ -680,16 +675,6 @@ class RedisCpythonBarrierTests {
 
 	private static void assertAllSucceeded(List<? extends CompletableFuture<?>> tasks) {
 		assertThat(tasks).allSatisfy((task) -> assertThat(task).succeedsWithin(WAIT));
-	}
-
-	/** The failure a future ends with, within {@link #WAIT}, unwrapped. */
-	private static Throwable failureOf(CompletableFuture<?> future) {
-		assertThat(future).failsWithin(WAIT);
-		return unwrap(future.handle((value, ex) -> ex).join());
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 }

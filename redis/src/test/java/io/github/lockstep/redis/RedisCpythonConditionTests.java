@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +18,7 @@ import io.github.lockstep.AsyncLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.github.lockstep.redis.Outcomes.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class RedisCpythonConditionTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(5);
+	private static final Duration WAIT = Outcomes.WAIT;
 
 	private static final Duration SHORT = Duration.ofMillis(50);
 
@@ -65,13 +65,8 @@ class RedisCpythonConditionTests {
 	@RegisterExtension
 	final Cluster cluster = new Cluster(redis, LEASE);
 
-	private RedisPrimitives instance;
-
 	private RedisPrimitives instance() {
-		if (this.instance == null) {
-			this.instance = this.cluster.instance();
-		}
-		return this.instance;
+		return this.cluster.first();
 	}
 
 	private AsyncCondition condition(String name) {
@@ -723,13 +718,6 @@ class RedisCpythonConditionTests {
 	private static CompletableFuture<Boolean> lockedOnCompletion(AsyncCondition condition,
 			CompletableFuture<?> future) {
 		return future.handle((value, failure) -> condition.isLocked());
-	}
-
-	/** The failure a future ends with, within {@link #WAIT}, unwrapped. */
-	private static Throwable failureOf(CompletableFuture<?> future) {
-		assertThat(future).failsWithin(WAIT);
-		Throwable failure = future.handle((value, ex) -> ex).join();
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	/** A CPython task: acquire, wait, then run {@code body} holding the lock. */

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisCpythonEventTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(5);
+	private static final Duration WAIT = Outcomes.WAIT;
 
 	private static final Duration LEASE = Duration.ofSeconds(10);
 

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +14,7 @@ import io.github.lockstep.AsyncLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.github.lockstep.redis.Outcomes.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class RedisCpythonLockTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(5);
+	private static final Duration WAIT = Outcomes.WAIT;
 
 	/** These tests are about the lock's semantics, not lease loss. */
 	private static final Duration LEASE = Duration.ofSeconds(10);
@@ -52,13 +52,8 @@ class RedisCpythonLockTests {
 	@RegisterExtension
 	final Cluster cluster = new Cluster(redis, LEASE);
 
-	private RedisPrimitives instance;
-
 	private RedisPrimitives instance() {
-		if (this.instance == null) {
-			this.instance = this.cluster.instance();
-		}
-		return this.instance;
+		return this.cluster.first();
 	}
 
 	private AsyncLock lock(String name) {
@@ -171,7 +166,7 @@ class RedisCpythonLockTests {
 		assertThat(ta).succeedsWithin(WAIT);
 		assertThat(tc).succeedsWithin(WAIT);
 		assertThat(order).containsExactly("A", "C");
-		assertThat(failure(tb)).isInstanceOf(CancellationException.class);
+		assertThat(failureOf(tb)).isInstanceOf(CancellationException.class);
 		Cluster.roundTrip(instance());
 		assertThat(lock.isLocked()).isFalse();
 		assertThat(lock.queueLength()).isZero();
@@ -377,7 +372,7 @@ class RedisCpythonLockTests {
 		IllegalArgumentException boom = new IllegalArgumentException("boom");
 
 		CompletableFuture<String> result = lock.withLock(() -> CompletableFuture.failedFuture(boom));
-		assertThat(failure(result)).isSameAs(boom);
+		assertThat(failureOf(result)).isSameAs(boom);
 		Cluster.roundTrip(instance());
 		assertThat(lock.isLocked()).isFalse();
 	}
@@ -393,13 +388,6 @@ class RedisCpythonLockTests {
 
 	private static CompletableFuture<Void> done() {
 		return CompletableFuture.completedFuture(null);
-	}
-
-	/** The failure a future ends with, within {@link #WAIT}, unwrapped. */
-	private static Throwable failure(CompletableFuture<?> future) {
-		assertThat(future).failsWithin(WAIT);
-		Throwable failure = future.handle((value, ex) -> ex).join();
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	/**
