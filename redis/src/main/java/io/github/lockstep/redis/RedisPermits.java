@@ -503,7 +503,8 @@ final class RedisPermits {
 	/**
 	 * Releases this instance's oldest hold, or, holding none, a permit as asyncio allows.
 	 *
-	 * <p>The release of a hold whose lease Redis has confirmed is sent and not waited for, as
+	 * <p>The release of a hold whose lease Redis has confirmed, made while no other call of this
+	 * instance's about this primitive awaits its reply, is sent and not waited for, as
 	 * asyncio's {@code release()} does not wait: this instance's next calls go after it on the same
 	 * connection, and other instances' waiters are granted when Redis has run it. Redis cannot
 	 * have reaped such a hold; should it answer that the hold is gone all the same (it lost its
@@ -560,7 +561,8 @@ final class RedisPermits {
 
 	/**
 	 * A hold taken off this instance's list for its release.
-	 * @param covered whether it was held under a lease Redis has confirmed, so it cannot be reaped
+	 * @param covered whether it was held under a lease Redis has confirmed, so it cannot be reaped,
+	 * and nothing else of this primitive was in flight from this instance: its release need not be waited for
 	 */
 	private record Taken(Acquisition released, boolean wasLost, boolean covered, long token, String acks) {
 	}
@@ -574,6 +576,11 @@ final class RedisPermits {
 				return null;
 			}
 			boolean wasLost = released.state == State.LOST;
+			// a grant announced on the inbox may overtake the replies on the command connection: with
+			// nothing else of this instance in flight here, the snapshot counts this release alone as
+			// pending, which the announcement it causes then settles (releaseRun); else the caller
+			// waits, so that replies to the calls it made before come first, as they did
+			boolean alone = this.sending == 0 && this.withdrawing == 0 && this.cancelling == 0 && this.releasing == 0;
 			released.state = wasLost ? State.ENDED : State.RELEASING;
 			if (wasLost) {
 				forgetIfEnded(released, released.wid);
@@ -582,7 +589,8 @@ final class RedisPermits {
 				released.inFlight++;
 				this.releasing++;
 			}
-			return new Taken(released, wasLost, !wasLost && leaseCurrent(), this.holdToken, drainAcks(CALL_ACKS));
+			return new Taken(released, wasLost, !wasLost && alone && leaseCurrent(), this.holdToken,
+					drainAcks(CALL_ACKS));
 		}
 		finally {
 			this.lock.unlock();
