@@ -38,6 +38,23 @@ class CrossInstanceTests {
 		hammer("pool", 3, (instance) -> (PermitPrimitive) instance.bounded("pool", 3));
 	}
 
+	/** As {@code @Throttled} uses it: acquire(), then release() of no hold in particular. */
+	@Test
+	void plainSemaphoreReleasedAnonymouslyNeverAdmitsMoreThanItsPermitsAcrossInstances() throws Exception {
+		Hammer hammer = new Hammer(3);
+		List<PermitPrimitive> primitives = new ArrayList<>();
+		for (int i = 0; i < INSTANCES; i++) {
+			primitives.add((PermitPrimitive) this.cluster.instance().semaphore("pool", 3));
+		}
+		primitives.forEach((primitive) -> hammer.startAnonymous(primitive, THREADS_PER_INSTANCE, ROUNDS));
+		hammer.join(Duration.ofSeconds(60));
+		hammer.assertSafe();
+		this.cluster.assertAllReturned("pool", 3);
+		for (PermitPrimitive primitive : primitives) {
+			assertThat(primitive.permits().localCounts()).as("local acquisitions left on " + primitive).containsOnly(0);
+		}
+	}
+
 	@Test
 	void lockIsHeldByOneCallerAtATimeAcrossInstances() throws Exception {
 		hammer("ledger", 1, (instance) -> (PermitPrimitive) instance.lock("ledger"));

@@ -61,6 +61,59 @@ final class Hammer {
 		}
 	}
 
+	/**
+	 * Starts {@code threads} threads on {@code primitive} that use asyncio's anonymous form, as
+	 * {@code @Throttled} does: {@code acquire()}, then {@code release()} of whichever hold of the
+	 * instance is oldest; half of them release in the continuation of the grant, on the thread that
+	 * completes it. On a plain semaphore a release that finds no hold of its instance makes a new
+	 * permit, so a hold lost track of shows as one caller too many inside.
+	 */
+	void startAnonymous(PermitPrimitive primitive, int threads, int rounds) {
+		for (int t = 0; t < threads; t++) {
+			Thread thread = new Thread(() -> runAnonymous(primitive, rounds), "hammer-" + this.threads.size());
+			this.threads.add(thread);
+			this.attempts += rounds;
+			thread.start();
+		}
+	}
+
+	private void runAnonymous(PermitPrimitive primitive, int rounds) {
+		try {
+			for (int round = 0; round < rounds; round++) {
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				CompletableFuture<Void> acquisition = random.nextBoolean()
+						? primitive.acquire(Duration.ofMillis(1 + random.nextInt(20))) : primitive.acquire();
+				boolean inContinuation = random.nextBoolean();
+				CompletableFuture<Void> call = inContinuation ? acquisition.thenRun(() -> hold(primitive)) : acquisition;
+				try {
+					call.get(30, TimeUnit.SECONDS);
+				}
+				catch (ExecutionException ex) {
+					if (ex.getCause() instanceof AcquireTimeoutException || ex.getCause() instanceof RedisUnavailableException) {
+						this.ended.increment();
+						continue;
+					}
+					throw ex;
+				}
+				if (!inContinuation) {
+					hold(primitive);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			this.failures.add(ex);
+		}
+	}
+
+	private void hold(PermitPrimitive primitive) {
+		this.granted.increment();
+		this.mostInside.accumulateAndGet(this.inside.incrementAndGet(), Math::max);
+		spin();
+		this.inside.decrementAndGet();
+		primitive.release();
+		this.released.increment();
+	}
+
 	private void run(PermitPrimitive primitive, int rounds) {
 		try {
 			for (int round = 0; round < rounds; round++) {

@@ -246,6 +246,9 @@ class RedisBarrierTests {
 		AsyncBarrier a = this.cluster.instance().barrier("batch", 3);
 		CompletableFuture<Integer> waiting = a.await();
 		awaitArrivals("batch", 1);
+		// the instance must have read Redis's answer: an arrival still unanswered when Redis dies is
+		// sent again by Lettuce after the reconnect, and the new Redis then rightly queues it
+		Cluster.await(() -> !((RedisBarrier) a).queuedIds().isEmpty(), RECOVERY, () -> "the arrival answered");
 		redis.kill();
 		redis.restart();
 		assertThat(waiting).failsWithin(RECOVERY)
