@@ -58,6 +58,9 @@ final class Acquisition {
 	/** The backend's sequence number when {@code state} last changed; see {@link RedisBackend#sequence()}. */
 	long since;
 
+	/** The lease epoch it was granted in (see {@code RedisPermits.leaseEpoch}). */
+	long leaseEpoch;
+
 	/** Calls about this acquisition whose reply has not come. */
 	int inFlight;
 

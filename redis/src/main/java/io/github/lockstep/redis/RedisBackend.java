@@ -151,12 +151,13 @@ final class RedisBackend implements RedisLink.Listener {
 	@Override
 	public void granted(String wid, long fence, Snapshot state, String cause) {
 		Acquisition released = (cause != null) ? this.acquisitions.get(cause) : null;
-		if (released != null) {
-			released.owner.releaseRun(released);
-		}
 		Acquisition acquisition = this.acquisitions.get(wid);
 		if (acquisition != null) {
-			acquisition.owner.announced(acquisition, wid, fence, state);
+			acquisition.owner.announced(acquisition, wid, fence, state, released);
+		}
+		else if (released != null) {
+			// the grant of a wait withdrawn meanwhile: the release ran all the same
+			released.owner.announced(null, wid, fence, state, released);
 		}
 		// an unknown id is a grant raced by a withdrawal, or an orphan the next renewal cancels
 	}

@@ -143,6 +143,13 @@ final class RedisPermits {
 	/** Until when (System.nanoTime) Redis is known to keep this instance's lease here. */
 	private volatile long leaseValidUntil;
 
+	/**
+	 * One more each time Redis confirmed the lease by a call sent when it may have run out: Redis
+	 * may have reaped the holds from before, and that call taken the lease up again. A hold is
+	 * covered by the lease only if it was granted in the current epoch. Guarded by the lock.
+	 */
+	private long leaseEpoch;
+
 	private volatile PrimitiveProbe probe = PrimitiveProbe.NONE;
 
 	/** Test seam: how many times a renewal found the queue places differ and asked for the list. */
@@ -196,6 +203,14 @@ final class RedisPermits {
 			queued -= handedOn;
 			free += released - handedOn;
 			int held = latest.held() - released + handedOn;
+			// an announcement can overtake the reply to this instance's release (a hand-off through
+			// another instance names no release of this one): whatever the snapshot says, this
+			// instance's own holds are held
+			int mine = heldHere();
+			if (held < mine) {
+				free = Math.max(0, free - (mine - held));
+				held = mine;
+			}
 			int taking = (queued == 0) ? Math.min(free, this.sending) : 0;
 			queued += this.sending - taking;
 			return new Snapshot(free - taking, queued, held + taking, latest.version());
@@ -203,6 +218,17 @@ final class RedisPermits {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** This instance's holds that Redis granted and no release has been sent for. Called holding the lock. */
+	private int heldHere() {
+		int held = 0;
+		for (Acquisition acquisition : this.holds) {
+			if (acquisition.state == State.HELD) {
+				held++;
+			}
+		}
+		return held;
 	}
 
 	private void leaveSending(Acquisition acquisition) {
@@ -335,30 +361,23 @@ final class RedisPermits {
 	}
 
 	/**
-	 * A grant announced on the inbox says that Redis has run the release of {@code released},
-	 * which handed the permit on: the snapshot no longer counts it as pending, though its reply has
-	 * not come (the announcement, on the other connection, may come first).
+	 * An inbox message announced the grant of {@code wid} to {@code acquisition} (or to none of
+	 * this primitive's, if {@code null}), caused by the release of {@code released} if not
+	 * {@code null}: Redis has run that release, so the snapshot no longer counts it as pending,
+	 * though its reply has not come (the announcement, on the other connection, may come first).
+	 * The state and the release are taken in together, so that no query sees one without the other.
 	 */
-	void releaseRun(Acquisition released) {
-		this.lock.lock();
-		try {
-			if (released.state == State.RELEASING && !released.releaseRun) {
-				released.releaseRun = true;
-				this.releasing--;
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** An inbox message announced the grant of {@code wid}. */
-	void announced(Acquisition acquisition, String wid, long fence, Snapshot state) {
-		observe(state, false);
+	void announced(Acquisition acquisition, String wid, long fence, Snapshot state, Acquisition released) {
 		Runnable then = null;
 		this.lock.lock();
 		try {
-			if (acquisition.wid.equals(wid) && isWaiting(acquisition)) {
+			observe(state, false);
+			if (released != null && released.owner == this && released.state == State.RELEASING
+					&& !released.releaseRun) {
+				released.releaseRun = true;
+				this.releasing--;
+			}
+			if (acquisition != null && acquisition.wid.equals(wid) && isWaiting(acquisition)) {
 				then = hold(acquisition, fence);
 			}
 		}
@@ -381,6 +400,7 @@ final class RedisPermits {
 		acquisition.state = State.HELD;
 		acquisition.fence = fence;
 		acquisition.since = this.backend.sequence();
+		acquisition.leaseEpoch = this.leaseEpoch;
 		this.waiting.remove(acquisition);
 		this.holds.addLast(acquisition);
 		if (isLock()) {
@@ -589,7 +609,7 @@ final class RedisPermits {
 				released.inFlight++;
 				this.releasing++;
 			}
-			return new Taken(released, wasLost, !wasLost && alone && leaseCurrent(), this.holdToken,
+			return new Taken(released, wasLost, !wasLost && alone && covered(released), this.holdToken,
 					drainAcks(CALL_ACKS));
 		}
 		finally {
@@ -878,7 +898,13 @@ final class RedisPermits {
 		return () -> sendAcquire(acquisition, wid, acks);
 	}
 
+	/** Takes in that Redis has extended the lease by a call sent at {@code sent}. Called holding the lock. */
 	private void confirmLease(long sent) {
+		// a call sent in the last third of the lease (renewals come every third) or after it may
+		// have reached Redis after the deadline, and found this instance's holds reaped
+		if (sent - (this.leaseValidUntil - this.backend.leaseNanos / 3) > 0) {
+			this.leaseEpoch++;
+		}
 		long until = sent + this.backend.leaseNanos;
 		if (until - this.leaseValidUntil > 0) {
 			this.leaseValidUntil = until;
@@ -998,14 +1024,19 @@ final class RedisPermits {
 	boolean isValid(Acquisition held) {
 		this.lock.lock();
 		try {
-			if (held.state != State.HELD) {
-				return false;
-			}
+			return held.state == State.HELD && covered(held);
 		}
 		finally {
 			this.lock.unlock();
 		}
-		return leaseCurrent();
+	}
+
+	/**
+	 * Whether Redis cannot have reaped {@code held}: it was granted under the lease as Redis last
+	 * confirmed it, and that lease has not run out. Called holding the lock.
+	 */
+	private boolean covered(Acquisition held) {
+		return held.leaseEpoch == this.leaseEpoch && leaseCurrent();
 	}
 
 	PrimitiveKind primitiveKind() {

@@ -100,6 +100,31 @@ class FaultTests {
 		}
 	}
 
+	/**
+	 * Another call of the stalled instance, sent after its lease ran out, takes the lease up again
+	 * in Redis (and its reply confirms it): that does not cover the hold from before, which Redis
+	 * reaped and gave on. Its release still waits for Redis and throws, before the renewal finds it.
+	 */
+	@Test
+	void aLeaseTakenUpAgainByALaterCallDoesNotCoverTheHoldItLost() throws Exception {
+		RedisPrimitives stalled = this.cluster.instance();
+		AsyncLock first = stalled.lock("ledger");
+		AsyncLock second = this.cluster.instance().lock("ledger");
+		Hold held = first.acquireHold().get(5, TimeUnit.SECONDS);
+		CompletableFuture<Hold> next = second.acquireHold();
+		stalled.engine().renewal.paused = true;
+		Hold granted = next.get(RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+		// a try on the same lock renews the stalled instance's lease in Redis and is refused
+		assertThat(first.tryAcquireAsync()).succeedsWithin(RECOVERY).isEqualTo(false);
+		assertThat(held.isValid()).isFalse();
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(held::release)
+			.withMessageContaining("fencing token " + held.fencingToken());
+		stalled.engine().renewal.paused = false;
+		assertThat(second.isLocked()).isTrue();
+		granted.release();
+		this.cluster.assertAllReturned("ledger", 1);
+	}
+
 	@Test
 	void aHoldWhoseLeaseRunsOutIsReportedLostAndTheNextHolderHasAHigherToken() throws Exception {
 		RedisPrimitives stalled = this.cluster.instance();

@@ -247,6 +247,41 @@ class GrantProtocolTests {
 	 * was taken off a snapshot that already had it, and the new holder read {@code isLocked()}
 	 * false (found by the CPython condition port: its predicate runs holding the lock).
 	 */
+	/**
+	 * A hand-off can pass through another instance: this instance's release hands the lock to B's
+	 * waiter, whose release hands it to this instance's next waiter, and that announcement names
+	 * B's release, not this one's. It can come before the reply to this instance's release; the new
+	 * holder must see the lock locked all the same. Redis's writes are paused to hold the reply
+	 * back, and the announcement is delivered as B's release would make it.
+	 */
+	@Test
+	void aHandOffThroughAnotherInstanceThatOvertakesTheReleasesReplyLeavesTheLockLocked() {
+		RedisPrimitives instance = this.cluster.instance();
+		AsyncLock lock = instance.lock("ledger");
+		assertThat(lock.acquire()).succeedsWithin(WITHIN);
+		CompletableFuture<Boolean> next = lock.acquire().thenApply((held) -> lock.isLocked());
+		this.cluster.awaitQueued("ledger", 1);
+		Cluster.roundTrip(instance);
+		String waiter = redis.admin().zrange(this.cluster.key("ledger", "q"), 0, 0).get(0);
+		RedisPermits permits = ((PermitPrimitive) lock).permits();
+		redis.pauseWrites(WITHIN);
+		try {
+			CompletableFuture<Void> released = lock.releaseAsync();
+			long version = permits.snapshot().version();
+			instance.engine().granted(waiter, 1, new Snapshot(0, 0, 1, version + 1), null);
+			assertThat(next).succeedsWithin(WITHIN).isEqualTo(true);
+			assertThat(lock.isLocked()).isTrue();
+			assertThat(released).isNotDone();
+		}
+		finally {
+			redis.unpause();
+		}
+		Cluster.roundTrip(instance);
+		assertThat(lock.isLocked()).isTrue();
+		lock.release();
+		this.cluster.assertAllReturned("ledger", 1);
+	}
+
 	@Test
 	void theHolderOfAHandOffSeesTheLockLockedWhicheverOfReplyAndAnnouncementComesFirst() {
 		RedisPrimitives instance = this.cluster.instance();

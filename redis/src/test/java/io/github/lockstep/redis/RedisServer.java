@@ -164,7 +164,6 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		return this.admin.sync();
 	}
 
-	/** Kills the server at once (SIGKILL): every key is lost, as it has no persistence. */
 	/** {@code CLIENT PAUSE … WRITE}: Redis holds back every client's writes (and scripts), reads still run. */
 	void pauseWrites(Duration timeout) {
 		client(admin(), "PAUSE", Long.toString(timeout.toMillis()), "WRITE");
@@ -180,6 +179,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 				new CommandArgs<>(StringCodec.UTF8).addKeys().addValues(args));
 	}
 
+	/** Kills the server at once (SIGKILL): every key is lost, as it has no persistence. */
 	public void kill() throws InterruptedException {
 		stopProcess(true);
 	}
