@@ -21,8 +21,9 @@ package io.github.lockstep;
  * {@code …Async} form: its future completes once the backend has done it, and fails, instead of
  * throwing, with what the synchronous form would throw. On such a backend the synchronous forms
  * wait for the round trip, blocking the caller, so asynchronous code calls the {@code …Async}
- * forms; a backend may leave out the wait where nothing can be thrown, as Redis does for the
- * release of a hold whose lease it has confirmed. In memory the {@code …Async} forms are
+ * forms; a backend may leave out the wait where nothing should be thrown, as Redis does for
+ * the release of a hold its lease covers (should Redis answer otherwise all the same, the loss is
+ * logged and reported on the hold's {@code lost()} stage). In memory the {@code …Async} forms are
  * complete when they return. Waits
  * ({@code acquire}, {@code await}) return futures anyway.
  *

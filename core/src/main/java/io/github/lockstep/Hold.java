@@ -54,8 +54,9 @@ public interface Hold {
 
 	/**
 	 * Returns a stage that completes when the backend finds the hold's lease lost, with the
-	 * failure that a release then reports. It never completes for a hold that is released first,
-	 * nor in memory, where holds are never lost.
+	 * failure that a release then reports. It never completes in memory, where holds are never
+	 * lost, nor for a hold whose release Redis confirmed; it can complete after {@link #release()}
+	 * returned, where a backend did not wait for the release's answer (see {@code release()}).
 	 * @return the stage, completed only with a {@link LeaseLostException}
 	 */
 	CompletionStage<LeaseLostException> lost();
@@ -65,7 +66,9 @@ public interface Hold {
 	 * first release of a hold releases anything.
 	 * @throws IllegalStateException if the hold was already released
 	 * @throws LeaseLostException if the hold had lost its lease, so another caller may hold it
-	 * now; the hold is released all the same
+	 * now; the hold is released all the same. A network backend that did not wait for the
+	 * release's answer (it does so only for a hold its store cannot have taken away) reports a loss
+	 * it learns of later through {@link #lost()} and its log instead
 	 */
 	void release();
 

@@ -18,8 +18,9 @@ import io.github.lockstep.PrimitiveProbe;
  *
  * <p>Round trips: {@code acquire} is one call (its future completes when Redis grants, at once
  * or by a hand-off announced on the inbox); {@code tryAcquire} and {@code release} are one call
- * each; {@code tryAcquire()} waits for the answer, {@code release()} of a hold under a confirmed
- * lease does not (the next call from this instance goes after it on the same connection), so a
+ * each; {@code tryAcquire()} waits for the answer, {@code release()} of a hold its lease covers
+ * does not, in most cases (see {@link #release()}; the next call from this instance goes after it
+ * on the same connection), so a
  * synchronous acquire and release cost one round trip each way between them; queries read the
  * latest snapshot and cost none.
  */
@@ -73,12 +74,13 @@ abstract class PermitPrimitive implements AsyncPrimitive, Instrumented {
 	}
 
 	/**
-	 * Releases this instance's oldest hold. A hold under a lease Redis has confirmed is released
-	 * without waiting for Redis's answer, as asyncio's {@code release()} does not wait; a hold
-	 * found lost fails with {@link LeaseLostException}; a hold whose lease is not confirmed, and a
-	 * release without a hold (asyncio allows it on a semaphore), wait for the answer, except on a
-	 * thread that reads Redis's replies, where the release is sent and a failure logged. Use
-	 * {@link #releaseAsync()} to know when Redis has the permit back.
+	 * Releases this instance's oldest hold. A hold its lease covers (Redis confirmed the lease,
+	 * with no lapse since the grant), released while no other call of this instance on this
+	 * primitive awaits its answer, is released without waiting for Redis's answer, as asyncio's
+	 * {@code release()} does not wait; a hold found lost fails with {@link LeaseLostException};
+	 * any other release, and a release without a hold (asyncio allows it on a semaphore), waits
+	 * for the answer, except on a thread that reads Redis's replies, where the release is sent and
+	 * a failure logged. Use {@link #releaseAsync()} to know when Redis has the permit back.
 	 */
 	public void release() {
 		this.permits.release();

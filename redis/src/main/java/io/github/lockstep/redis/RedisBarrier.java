@@ -192,7 +192,8 @@ final class RedisBarrier implements AsyncBarrier, Instrumented {
 					endLocked(arrival);
 					then.add(() -> {
 						arrival.pending.stopTimer();
-						arrival.pending.waited(this.probe, WaitOutcome.CANCELLED);
+						// an arrival Redis may never have seen: reported only if its start was
+						arrival.pending.ended(this.probe, WaitOutcome.CANCELLED);
 						arrival.future.fail(failure);
 						sendLeave(arrival);
 					});

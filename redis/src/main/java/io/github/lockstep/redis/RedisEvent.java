@@ -39,7 +39,9 @@ import io.github.lockstep.WaitOutcome;
  *
  * <p>The probe hears of every wait that Redis found clear, once: when its answer comes, or, if the
  * wait was woken, cancelled or timed out before that, at its end (as a wait that starts and ends
- * at once). A wait that Redis found set completed at once and is not reported.
+ * at once; a wait cancelled or timed out before the answer is reported so even if Redis then
+ * finds the event set). A wait that Redis found set completed at once and is not reported, nor
+ * one whose call failed before Redis answered.
  *
  * <p>Round trips: {@code await} one call; {@code set} and {@code clear} one call each, which the
  * synchronous forms wait for; {@code isSet}, {@code queueLength} and {@code state} none (the latest
@@ -148,7 +150,12 @@ final class RedisEvent implements AsyncEvent, Instrumented {
 			if (ex != null) {
 				if (now || this.waiting.remove(wait)) {
 					RedisUnavailableException failure = new RedisUnavailableException(KIND, this.name, RedisLink.unwrap(ex));
-					then = () -> end(wait, WaitOutcome.CANCELLED, failure);
+					// a wait Redis may never have seen: reported only if its start was
+					then = () -> {
+						wait.pending.stopTimer();
+						wait.pending.ended(this.probe, WaitOutcome.CANCELLED);
+						wait.future.fail(failure);
+					};
 				}
 			}
 			else {

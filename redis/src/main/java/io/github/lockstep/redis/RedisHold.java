@@ -51,8 +51,9 @@ final class RedisHold implements Hold {
 	}
 
 	/**
-	 * Waits for Redis's answer only where {@code release()} of the primitive does: a hold under a
-	 * lease Redis has confirmed is released without waiting.
+	 * Waits for Redis's answer only where {@code release()} of the primitive does (see
+	 * {@link PermitPrimitive#release()}): a hold its lease covers is in most cases released
+	 * without waiting.
 	 */
 	@Override
 	public void release() {

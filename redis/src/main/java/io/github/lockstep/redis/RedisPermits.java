@@ -523,12 +523,14 @@ final class RedisPermits {
 	/**
 	 * Releases this instance's oldest hold, or, holding none, a permit as asyncio allows.
 	 *
-	 * <p>The release of a hold whose lease Redis has confirmed, made while no other call of this
-	 * instance's about this primitive awaits its reply, is sent and not waited for, as
-	 * asyncio's {@code release()} does not wait: this instance's next calls go after it on the same
-	 * connection, and other instances' waiters are granted when Redis has run it. Redis cannot
-	 * have reaped such a hold; should it answer that the hold is gone all the same (it lost its
-	 * data, or a release without a hold retired it), the loss is reported as every lost lease is:
+	 * <p>The release of a hold its lease covers (Redis confirmed the lease, and it has not lapsed
+	 * since the grant: {@link #covered}), made while no other call of this instance's about this
+	 * primitive awaits its reply, is sent and not waited for, as asyncio's {@code release()} does
+	 * not wait: this instance's next calls go after it on the same connection, and other
+	 * instances' waiters are granted when Redis has run it. Redis should not have reaped such a
+	 * hold; should it answer that the hold is gone all the same (a release that reached Redis after
+	 * the lease's deadline, Redis lost its data, or a release without a hold retired it), the loss
+	 * is reported as every lost lease is:
 	 * the hold's {@code lost()} stage, the log and the lost-lease count. A hold found lost, or
 	 * whose lease is not confirmed, and a release without a hold, wait for Redis's answer, so
 	 * that {@link LeaseLostException} and asyncio's errors are thrown here; except where that
