@@ -108,11 +108,16 @@ final class PermitSync extends QueuedSync {
 	}
 
 	/**
-	 * How many times an acquire that finds every permit held and nobody queued reads the state
-	 * again before it queues: with {@code Thread.onSpinWait()} between reads, about a microsecond
-	 * on the machines measured (benchmarks/README.md).
+	 * How long an acquire that finds every permit held and nobody queued watches the state before
+	 * it queues, at most. A bound in time as well as in spins: one {@code Thread.onSpinWait()}
+	 * took from 19 to 42 ns on the same VM (benchmarks/README.md), and a spin shorter than a
+	 * queued hand-off (about 0.7 µs there) let two busy threads settle into queueing for every
+	 * hand-off.
 	 */
-	static final int ACQUIRE_SPINS = 24;
+	static final long ACQUIRE_SPIN_NANOS = 2_000;
+
+	/** The most reads of the state in that spin (about 1.8 µs at 19 ns each). */
+	static final int ACQUIRE_SPINS = 96;
 
 	/**
 	 * Spins briefly for a permit while every permit is held and nobody waits, and takes it if a
@@ -121,7 +126,8 @@ final class PermitSync extends QueuedSync {
 	 * waiter, two critical sections and a future's completion.
 	 */
 	private boolean awaitReleaseBriefly() {
-		for (int i = 0; i < ACQUIRE_SPINS; i++) {
+		long deadline = System.nanoTime() + ACQUIRE_SPIN_NANOS;
+		for (int i = 1; i <= ACQUIRE_SPINS; i++) {
 			Thread.onSpinWait();
 			int s = this.state;
 			if (s < 0) {
@@ -130,6 +136,9 @@ final class PermitSync extends QueuedSync {
 			if (s > 0 && STATE.compareAndSet(this, s, s - 1)) {
 				held();
 				return true;
+			}
+			if ((i & 7) == 0 && System.nanoTime() - deadline > 0) {
+				return false;
 			}
 		}
 		return false;
