@@ -106,6 +106,15 @@ final class Cluster implements AfterEachCallback {
 				() -> count + " queued in Redis on '" + name + "'");
 	}
 
+	/**
+	 * Waits until Redis has {@code count} queued on {@code name}, and {@code instance} has had the
+	 * answers to every call it sent before (so its snapshot has them too).
+	 */
+	void awaitQueued(String name, int count, RedisPrimitives instance) {
+		awaitQueued(name, count);
+		roundTrip(instance);
+	}
+
 	String key(String name, String suffix) {
 		return "{" + this.prefix + ":" + name + "}:" + suffix;
 	}

@@ -105,8 +105,15 @@ class FaultTests {
 	 * in Redis (and its reply confirms it): that does not cover the hold from before, which Redis
 	 * reaped and gave on. Its release still waits for Redis and throws, before the renewal finds it.
 	 */
-	@Test
-	void aLeaseTakenUpAgainByALaterCallDoesNotCoverTheHoldItLost() throws Exception {
+	/** A hold of {@code lock} on {@code instance}, reaped after its renewal stalled, and {@code granted} to {@code other}. */
+	private record Stalled(RedisPrimitives instance, AsyncLock lock, Hold held, AsyncLock other, Hold granted) {
+	}
+
+	/**
+	 * One instance holds the lock and another queues for it; the first's renewal is paused (it
+	 * stays paused) until Redis has reaped its hold and given the lock to the second.
+	 */
+	private Stalled stallUntilTheHoldIsGivenOn() throws Exception {
 		RedisPrimitives stalled = this.cluster.instance();
 		AsyncLock first = stalled.lock("ledger");
 		AsyncLock second = this.cluster.instance().lock("ledger");
@@ -114,26 +121,30 @@ class FaultTests {
 		CompletableFuture<Hold> next = second.acquireHold();
 		stalled.engine().renewal.paused = true;
 		Hold granted = next.get(RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+		return new Stalled(stalled, first, held, second, granted);
+	}
+
+	@Test
+	void aLeaseTakenUpAgainByALaterCallDoesNotCoverTheHoldItLost() throws Exception {
+		Stalled stalled = stallUntilTheHoldIsGivenOn();
 		// a try on the same lock renews the stalled instance's lease in Redis and is refused
-		assertThat(first.tryAcquireAsync()).succeedsWithin(RECOVERY).isEqualTo(false);
-		assertThat(held.isValid()).isFalse();
-		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(held::release)
-			.withMessageContaining("fencing token " + held.fencingToken());
-		stalled.engine().renewal.paused = false;
-		assertThat(second.isLocked()).isTrue();
-		granted.release();
+		assertThat(stalled.lock().tryAcquireAsync()).succeedsWithin(RECOVERY).isEqualTo(false);
+		assertThat(stalled.held().isValid()).isFalse();
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(stalled.held()::release)
+			.withMessageContaining("fencing token " + stalled.held().fencingToken());
+		stalled.instance().engine().renewal.paused = false;
+		assertThat(stalled.other().isLocked()).isTrue();
+		stalled.granted().release();
 		this.cluster.assertAllReturned("ledger", 1);
 	}
 
 	@Test
 	void aHoldWhoseLeaseRunsOutIsReportedLostAndTheNextHolderHasAHigherToken() throws Exception {
-		RedisPrimitives stalled = this.cluster.instance();
-		AsyncLock first = stalled.lock("ledger");
-		AsyncLock second = this.cluster.instance().lock("ledger");
-		Hold held = first.acquireHold().get(5, TimeUnit.SECONDS);
-		CompletableFuture<Hold> next = second.acquireHold();
-		stalled.engine().renewal.paused = true;
-		Hold granted = next.get(RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+		Stalled stalledHold = stallUntilTheHoldIsGivenOn();
+		RedisPrimitives stalled = stalledHold.instance();
+		AsyncLock second = stalledHold.other();
+		Hold held = stalledHold.held();
+		Hold granted = stalledHold.granted();
 		// by the time Redis gave the lock on, the stalled instance no longer counts its hold as valid
 		assertThat(held.isValid()).isFalse();
 		assertThat(granted.isValid()).isTrue();

@@ -53,12 +53,7 @@ final class Hammer {
 
 	/** Starts {@code threads} threads on {@code primitive}, each making {@code rounds} attempts. */
 	void start(PermitPrimitive primitive, int threads, int rounds) {
-		for (int t = 0; t < threads; t++) {
-			Thread thread = new Thread(() -> run(primitive, rounds), "hammer-" + this.threads.size());
-			this.threads.add(thread);
-			this.attempts += rounds;
-			thread.start();
-		}
+		start(threads, rounds, () -> run(primitive, rounds));
 	}
 
 	/**
@@ -69,8 +64,12 @@ final class Hammer {
 	 * permit, so a hold lost track of shows as one caller too many inside.
 	 */
 	void startAnonymous(PermitPrimitive primitive, int threads, int rounds) {
+		start(threads, rounds, () -> runAnonymous(primitive, rounds));
+	}
+
+	private void start(int threads, int rounds, Runnable body) {
 		for (int t = 0; t < threads; t++) {
-			Thread thread = new Thread(() -> runAnonymous(primitive, rounds), "hammer-" + this.threads.size());
+			Thread thread = new Thread(body, "hammer-" + this.threads.size());
 			this.threads.add(thread);
 			this.attempts += rounds;
 			thread.start();

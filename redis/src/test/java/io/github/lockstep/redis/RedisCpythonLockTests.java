@@ -62,8 +62,7 @@ class RedisCpythonLockTests {
 
 	/** Waits until Redis has {@code count} queued for the lock, and this instance has seen it. */
 	private void queued(String name, int count) {
-		this.cluster.awaitQueued(name, count);
-		Cluster.roundTrip(instance());
+		this.cluster.awaitQueued(name, count, instance());
 	}
 
 	@Test

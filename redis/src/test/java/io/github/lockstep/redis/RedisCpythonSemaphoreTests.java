@@ -99,8 +99,7 @@ class RedisCpythonSemaphoreTests {
 
 	/** Waits until Redis has {@code count} queued for the semaphore, and this instance has seen it. */
 	private void queued(String name, int count) {
-		this.cluster.awaitQueued(name, count);
-		Cluster.roundTrip(instance());
+		this.cluster.awaitQueued(name, count, instance());
 	}
 
 	/** How many holds Redis records for the semaphore. */
