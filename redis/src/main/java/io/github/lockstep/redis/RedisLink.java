@@ -15,6 +15,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -154,8 +155,10 @@ final class RedisLink implements AutoCloseable {
 
 	/**
 	 * Runs a script by its SHA-1, and by its text if Redis does not know it (after a restart or a
-	 * {@code SCRIPT FLUSH}). The future fails if there is no answer within the command timeout,
-	 * even if the client's own command timeouts are disabled.
+	 * {@code SCRIPT FLUSH}). The future fails if there is no answer within the command timeout:
+	 * Lettuce's own command expiry sees to that when it applies the connection's timeout, as it does
+	 * by default; otherwise (timeouts disabled, or a {@code TimeoutSource} of the application's)
+	 * a timer of this link does.
 	 *
 	 * <p>A script's first call on a connection sends its text: the fallback after a
 	 * {@code NOSCRIPT} reply is sent only when that reply comes, after calls sent meanwhile, so it
@@ -173,21 +176,33 @@ final class RedisLink implements AutoCloseable {
 		}
 		RedisAsyncCommands<String, String> async = connection.async();
 		if (!this.loaded.contains(script.sha())) {
-			return async.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
+			return timed(async.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
 				.toCompletableFuture()
 				.whenComplete((reply, ex) -> {
 					if (ex == null) {
 						this.loaded.add(script.sha());
 					}
-				})
-				.orTimeout(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+				}), connection);
 		}
 		CompletableFuture<List<Object>> reply = async.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture()
 			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException && forgetScripts())
 					? async.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args).toCompletableFuture()
 					: CompletableFuture.failedFuture(unwrap(ex)));
-		return reply.orTimeout(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		return timed(reply, connection);
+	}
+
+	/**
+	 * Bounds a call by the command timeout where Lettuce does not: one timer per command is enough,
+	 * and a second one costs the caller's thread some µs (and the JDK's delay thread a wake-up).
+	 */
+	private CompletableFuture<List<Object>> timed(CompletableFuture<List<Object>> call,
+			StatefulRedisConnection<String, String> connection) {
+		TimeoutOptions options = this.client.getOptions().getTimeoutOptions();
+		if (options.isTimeoutCommands() && options.isApplyConnectionTimeout()) {
+			return call;
+		}
+		return call.orTimeout(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/** Redis forgot its scripts: every script's next call sends its text. */

@@ -17,7 +17,9 @@ import io.github.lockstep.AsyncLock;
 import io.github.lockstep.AsyncSemaphore;
 import io.github.lockstep.Hold;
 import io.github.lockstep.LeaseLostException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -298,6 +300,35 @@ class FaultTests {
 		assertThat(held.lost().toCompletableFuture()).succeedsWithin(RECOVERY);
 		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(held::release);
 		this.cluster.assertAllReturned("pool", 1);
+	}
+
+	@Test
+	void aCallRedisDoesNotAnswerFailsAfterTheCommandTimeoutEvenWithLettucesOwnTimeoutsOff() throws Exception {
+		RedisClient client = redis.client(Duration.ofSeconds(1));
+		client.setOptions(ClientOptions.builder()
+			.timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+			.build());
+		try (RedisPrimitives instance = RedisPrimitives.create(client, this.cluster.options())) {
+			AsyncSemaphore semaphore = instance.semaphore("pool", 1);
+			semaphore.acquire().get(5, TimeUnit.SECONDS);
+			semaphore.release();
+			redis.pauseWrites(Duration.ofSeconds(10));
+			try {
+				long asked = System.nanoTime();
+				assertThat(semaphore.acquire()).failsWithin(RECOVERY)
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(RedisUnavailableException.class)
+					.withMessageStartingWith("Semaphore 'pool': Redis unavailable");
+				assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("after the command timeout, not Redis's pause")
+					.isBetween(Duration.ofMillis(900), Duration.ofMillis(4000));
+			}
+			finally {
+				redis.unpause();
+			}
+			// Redis ran the acquisition once unpaused; the instance withdrew it, so the permit comes back
+			this.cluster.assertAllReturned("pool", 1);
+		}
 	}
 
 	private Process startPeer(String name, int permits) throws Exception {
