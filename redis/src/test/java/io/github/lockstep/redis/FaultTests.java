@@ -203,9 +203,10 @@ class FaultTests {
 		}
 		int kills = 0;
 		for (int i = 0; i < 6 && !hammer.isDone(); i++) {
-			// kill only connections that are up again, while the hammer runs
-			Cluster.await(() -> instances.stream().allMatch((instance) -> instance.engine().link.isConnected()), RECOVERY,
-					() -> "reconnected");
+			// kill only connections that are up and subscribed again, while the hammer runs
+			Cluster.await(() -> instances.stream().allMatch((instance) -> instance.engine().link.isConnected())
+					&& redis.clients(true) == instances.size() && redis.clients(false) == instances.size(), RECOVERY,
+					() -> "reconnected and resubscribed");
 			long before = hammer.granted();
 			io.lettuce.core.KillArgs kill = (i % 2 == 0) ? io.lettuce.core.KillArgs.Builder.typeNormal().skipme()
 					: io.lettuce.core.KillArgs.Builder.typePubsub();

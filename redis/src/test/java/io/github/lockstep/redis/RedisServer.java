@@ -164,6 +164,19 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		return this.admin.sync();
 	}
 
+	/**
+	 * How many clients other than {@link #admin()} Redis lists as subscribed to a channel
+	 * ({@code sub>0} in {@code CLIENT LIST}), or as not subscribed. Redis's view, not the client's:
+	 * a connection Redis closed may look open to Lettuce for a moment, and one open again is not
+	 * subscribed again until Lettuce has re-sent its {@code SUBSCRIBE}.
+	 */
+	long clients(boolean subscribed) {
+		String admin = "id=" + admin().clientId() + " ";
+		return admin().clientList().lines()
+			.filter((client) -> !client.startsWith(admin) && client.contains(" sub=0 ") != subscribed)
+			.count();
+	}
+
 	/** {@code CLIENT PAUSE … WRITE}: Redis holds back every client's writes (and scripts), reads still run. */
 	void pauseWrites(Duration timeout) {
 		client(admin(), "PAUSE", Long.toString(timeout.toMillis()), "WRITE");
