@@ -252,16 +252,41 @@ function describe(load) {
     : `Load ended after ${seconds(load.elapsedMillis)} s: ${what}`;
 }
 
+// The load's status comes from the poll and from the answers to Start and Stop; of these, the answer
+// to the request sent last is the one shown, so a poll sent before a click never undoes what it showed.
+let loadAsked = 0;
+let loadShown = 0;
+
+async function showLoad(request) {
+  const asked = ++loadAsked;
+  const load = await request;
+  if (asked < loadShown) return;
+  loadShown = asked;
+  document.getElementById('load-status').textContent = describe(load);
+  document.getElementById('load-start').disabled = load.running;
+  document.getElementById('load-stop').disabled = !load.running;
+}
+
 async function refreshLoad() {
   try {
-    const load = await json('load');
-    document.getElementById('load-status').textContent = describe(load);
-    document.getElementById('load-start').disabled = load.running;
-    document.getElementById('load-stop').disabled = !load.running;
+    await showLoad(json('load'));
   }
   catch (problem) {
     document.getElementById('load-status').textContent = problem.message;
   }
+}
+
+// Start and Stop show the status they are answered with at once: Stop is usable the moment a load runs.
+function onLoadClick(id, path, options) {
+  document.getElementById(id).addEventListener('click', async () => {
+    notice.hidden = true;
+    try {
+      await showLoad(json(path, options));
+    }
+    catch (problem) {
+      failed(problem);
+    }
+  });
 }
 
 // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
@@ -277,11 +302,7 @@ async function tryOut(path, answer) {
   }
 }
 
-// A button that sends one request; a failure shows in the notice, which refreshes leave alone.
-function onClick(id, path, options) {
-  document.getElementById(id).addEventListener('click', () => send(path, options));
-}
-
+// A button's request: a failure shows in the notice, which refreshes leave alone.
 async function send(path, options) {
   notice.hidden = true;
   try {
@@ -292,8 +313,8 @@ async function send(path, options) {
   }
 }
 
-onClick('load-start', 'load?duration=30s', { method: 'POST' });
-onClick('load-stop', 'load', { method: 'DELETE' });
+onLoadClick('load-start', 'load?duration=30s', { method: 'POST' });
+onLoadClick('load-stop', 'load', { method: 'DELETE' });
 
 // Each poll starts only once the previous one has answered, so an older answer never paints over a newer one.
 async function every(millis, poll) {

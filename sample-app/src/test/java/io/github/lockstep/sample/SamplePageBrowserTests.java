@@ -14,6 +14,7 @@ import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 import io.github.lockstep.sample.load.LoadGenerator;
+import io.github.lockstep.sample.load.LoadStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,8 +130,11 @@ class SamplePageBrowserTests {
 		assertThat(image.getWidth()).as("width of %s (--window-size=1400,1000)", screenshot).isEqualTo(1400);
 		assertThat(image.getHeight()).isGreaterThanOrEqualTo(500);
 
+		// a click on a disabled button does nothing: Stop is enabled once the page knows the load runs
+		until(Duration.ofSeconds(5), "Stop enabled", (driver) -> driver.findElement(By.id("load-stop")).isEnabled());
 		this.driver.findElement(By.id("load-stop")).click();
-		untilLoadEnded();
+		LoadStatus ended = untilLoadEnded();
+		assertThat(ended.elapsedMillis()).as("the load's time when Stop ended it").isLessThan(ended.durationMillis());
 	}
 
 	@Test
@@ -199,11 +203,14 @@ class SamplePageBrowserTests {
 			.until(condition);
 	}
 
-	private void untilLoadEnded() {
-		new FluentWait<>(this.load).withTimeout(Duration.ofSeconds(30))
+	private LoadStatus untilLoadEnded() {
+		return new FluentWait<>(this.load).withTimeout(Duration.ofSeconds(30))
 			.pollingEvery(Duration.ofMillis(50))
 			.withMessage(() -> "the load to end: " + this.load.status())
-			.until((load) -> !load.status().running());
+			.until((load) -> {
+				LoadStatus status = load.status();
+				return status.running() ? null : status;
+			});
 	}
 
 	private Map<String, Primitive> primitives() {
