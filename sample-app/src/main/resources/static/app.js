@@ -276,19 +276,6 @@ async function refreshLoad() {
   }
 }
 
-// Start and Stop show the status they are answered with at once: Stop is usable the moment a load runs.
-function onLoadClick(id, path, options) {
-  document.getElementById(id).addEventListener('click', async () => {
-    notice.hidden = true;
-    try {
-      await showLoad(json(path, options));
-    }
-    catch (problem) {
-      failed(problem);
-    }
-  });
-}
-
 // Calls a scenario endpoint and shows its answer, a 409 problem detail included.
 async function tryOut(path, answer) {
   notice.hidden = true;
@@ -302,19 +289,21 @@ async function tryOut(path, answer) {
   }
 }
 
-// A button's request: a failure shows in the notice, which refreshes leave alone.
-async function send(path, options) {
+// A button's request, whose answer goes to show if given; a failure shows in the notice, which
+// refreshes leave alone.
+async function send(path, options, show = async (answer) => answer) {
   notice.hidden = true;
   try {
-    await json(path, options);
+    await show(json(path, options));
   }
   catch (problem) {
     failed(problem);
   }
 }
 
-onLoadClick('load-start', 'load?duration=30s', { method: 'POST' });
-onLoadClick('load-stop', 'load', { method: 'DELETE' });
+// Start and Stop show the status they are answered with at once: Stop is usable the moment a load runs.
+document.getElementById('load-start').addEventListener('click', () => send('load?duration=30s', { method: 'POST' }, showLoad));
+document.getElementById('load-stop').addEventListener('click', () => send('load', { method: 'DELETE' }, showLoad));
 
 // Each poll starts only once the previous one has answered, so an older answer never paints over a newer one.
 async function every(millis, poll) {
